@@ -1,0 +1,1 @@
+"""PetitionFlow: BPMN-driven petition and complaint handling."""

@@ -1,0 +1,34 @@
+"""The HTTP API: every URL prefix is mounted here, so this file is the URL table."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service.api import context, problems
+
+
+def register_api(app: Flask) -> None:
+    from service.api import auth, health, petitions, process_models, public, tasks
+
+    app.config.update(
+        API_TITLE="PetitionFlow API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "信访事项与接诉即办：受理·研判·分流·联动·督办·反馈"},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api = Api(app)
+    api.register_blueprint(health.blp)                # /healthz
+    api.register_blueprint(auth.blp)                  # /api/v1/auth
+    api.register_blueprint(petitions.blp)             # /api/v1/petitions
+    api.register_blueprint(tasks.blp)                 # /api/v1/tasks
+    api.register_blueprint(process_models.blp)        # /api/v1/process-models, /api/v1/process-instances
+    api.register_blueprint(public.blp)                # /api/v1/public
+    problems.install(app)
+    app.teardown_appcontext(context.close_session)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from service.api.context import current_user, services, session
+from service.api.schemas.petitions import (
+    HistorySchema,
+    PetitionCreatedSchema,
+    PetitionCreateSchema,
+    PetitionDetailSchema,
+    PetitionListSchema,
+    PetitionQuerySchema,
+    PetitionViewSchema,
+)
+from service.errors import Forbidden
+from service.identity.service import actor_for
+from service.petitions import service as petitions
+from service.petitions.access import Viewer
+
+blp = Blueprint("petitions", __name__, url_prefix="/api/v1/petitions", description="信访事项")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(PetitionCreateSchema)
+@blp.response(201, PetitionCreatedSchema)
+def register(body: dict[str, Any]) -> Any:
+    user = current_user()
+    if not Viewer.of(user).may_register:
+        raise Forbidden("只有登记员和研判员可以登记信访事项")
+    app = services()
+    with app.db.transaction() as tx:
+        petition = petitions.register_petition(
+            tx, runtime=app.runtime, clock=app.clock, sealer=app.sealer, actor=actor_for(user),
+            registration=petitions.Registration(**body),
+        )
+    return petition
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PetitionQuerySchema, location="query")
+@blp.response(200, PetitionListSchema)
+def search(query: dict[str, Any]) -> dict[str, Any]:
+    items, total = petitions.list_petitions(session(), Viewer.of(current_user()), petitions.PetitionQuery(**query))
+    return {"items": items, "total": total}
+
+
+@blp.route("/<int:petition_id>", methods=["GET"])
+@blp.response(200)
+def show(petition_id: int) -> dict[str, Any]:
+    viewer = Viewer.of(current_user())
+    petition = petitions.get_visible(session(), viewer, petition_id)
+    view = petitions.detail(session(), viewer, petition, services().sealer)
+    return PetitionDetailSchema().dump(petition) | PetitionViewSchema().dump(view)
+
+
+@blp.route("/<int:petition_id>/history", methods=["GET"])
+@blp.response(200, HistorySchema)
+def history(petition_id: int) -> dict[str, Any]:
+    petition = petitions.get_visible(session(), Viewer.of(current_user()), petition_id)
+    return {"items": petitions.history(session(), petition)}

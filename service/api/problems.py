@@ -1,0 +1,89 @@
+"""Every error leaves as application/problem+json; this is the one place errors become HTTP."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from service.engine.specs import DeployRejected
+from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, ProcedureError, Unauthorized
+
+log = logging.getLogger(__name__)
+
+_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404, Conflict: 409, Forbidden: 403, Unauthorized: 401, Invalid: 422, ProcedureError: 500,
+}
+
+
+def status_for(kind: type[DomainError], status: int) -> None:
+    """Let an edge module give its own DomainError subclass an HTTP status (e.g. 429)."""
+    _STATUS[kind] = status
+_HTTP_TITLES = {
+    400: "请求格式错误", 401: "未登录或登录已过期", 403: "无权操作", 404: "未找到", 405: "不支持的请求方法",
+    409: "状态冲突", 413: "请求内容过大", 415: "不支持的内容类型", 422: "输入有误", 429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+
+def problem(status: int, title: str, detail: str, errors: dict[str, Any] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow nest messages by location and field; problem+json wants path → message."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if prefix == "" and key in ("json", "query", "form", "files", "headers"):
+                flat.update(_flatten(value, ""))
+            else:
+                flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        flat[prefix or "data"] = "；".join(messages)
+    elif isinstance(messages, list):
+        for index, item in enumerate(messages):
+            flat.update(_flatten(item, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "data"] = str(messages)
+    return flat
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+        if status == 500:
+            log.error("procedure error: %s", error.detail)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return problem(status, error.title, error.detail, error.errors or None, headers)
+
+    @app.errorhandler(DeployRejected)
+    def _rejected(error: DeployRejected) -> Response:
+        errors = {p.element_id or f"file.{i}": p.message for i, p in enumerate(error.problems)}
+        return problem(422, "流程定义未通过校验", f"共 {len(error.problems)} 个问题",
+                       errors | {"problems": [p.as_dict() for p in error.problems]})
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = _flatten(data.get("messages")) if data.get("messages") else None
+        title = _HTTP_TITLES.get(status, error.name)
+        detail = "请求数据未通过校验" if errors else (error.description or title)
+        return problem(status, title, detail, errors)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, _HTTP_TITLES[500], "服务器处理请求时出错，请稍后重试")

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from service.api.context import current_user, require_role, services, session
+from service.api.schemas import BaseSchema, LocalDateTime
+from service.engine import catalog
+from service.engine.deployment import deploy_source
+from service.errors import Forbidden, Invalid
+from service.identity.roles import ADMIN, ROLES
+from service.petitions import access
+from service.petitions.models import Petition
+
+blp = Blueprint("process_models", __name__, url_prefix="/api/v1", description="流程模型与实例")
+
+
+class VersionSchema(BaseSchema):
+    version = fields.Integer()
+    sha256 = fields.String()
+    deployed_at = LocalDateTime()
+    deployed_by = fields.String()
+
+
+class ModelSchema(BaseSchema):
+    key = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    latest_version = fields.Integer(allow_none=True)
+    versions = fields.List(fields.Nested(VersionSchema))
+
+
+class ModelListSchema(BaseSchema):
+    items = fields.List(fields.Nested(ModelSchema))
+
+
+class VersionDetailSchema(VersionSchema):
+    key = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    elements = fields.Dict()
+    forms = fields.List(fields.String())
+    decisions = fields.Dict()
+
+
+class DeployedSchema(BaseSchema):
+    key = fields.String()
+    version = fields.Integer()
+    kind = fields.String()
+    created = fields.Boolean()
+
+
+class InstanceSchema(BaseSchema):
+    id = fields.String()
+    process_key = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    business_key = fields.String(allow_none=True)
+    business_status = fields.String(allow_none=True)
+    completed_elements = fields.List(fields.String())
+    active_elements = fields.List(fields.String())
+    started_at = LocalDateTime()
+    ended_at = LocalDateTime(allow_none=True)
+
+
+@blp.route("/process-models", methods=["GET"])
+@blp.response(200, ModelListSchema)
+def list_models() -> dict[str, Any]:
+    current_user()
+    return {"items": catalog.list_models(session(), request.args.get("kind"))}
+
+
+@blp.route("/process-models/<key>/versions/<int:number>", methods=["GET"])
+@blp.response(200, VersionDetailSchema)
+def version(key: str, number: int) -> dict[str, Any]:
+    current_user()
+    return catalog.version_metadata(session(), catalog.get_version(session(), key, number))
+
+
+@blp.route("/process-models/<key>/versions/<int:number>/bpmn", methods=["GET"])
+def version_source(key: str, number: int) -> Response:
+    current_user()
+    row = catalog.get_version(session(), key, number)
+    mimetype = "application/json" if row.source.lstrip().startswith("{") else "application/xml"
+    return Response(row.source, mimetype=mimetype)
+
+
+@blp.route("/process-models", methods=["POST"])
+@blp.response(201, DeployedSchema)
+def deploy() -> Any:
+    user = require_role(ADMIN)
+    upload = request.files.get("file")
+    if upload is not None:
+        source, filename = upload.read(), upload.filename or "upload.bpmn"
+    elif request.mimetype in ("application/xml", "text/xml", "application/json"):
+        source = request.get_data()
+        filename = "upload.json" if request.mimetype == "application/json" else "upload.bpmn"
+    else:
+        raise Invalid("请以 application/xml 请求体或 multipart 文件上传流程定义", errors={"file": "缺少文件"})
+    app = services()
+    with app.db.transaction() as tx:
+        deployed = deploy_source(tx, source=source, filename=filename, actor=user.username, roles=ROLES,
+                                 now=app.clock.now())
+    return deployed, 201 if deployed.created else 200
+
+
+@blp.route("/process-instances/<instance_id>", methods=["GET"])
+@blp.response(200, InstanceSchema)
+def instance(instance_id: str) -> dict[str, Any]:
+    user = current_user()
+    view = catalog.instance_view(session(), instance_id)
+    petition = session().query(Petition).filter(Petition.process_instance_id == instance_id).one_or_none()
+    viewer = access.Viewer.of(user)
+    if petition is not None and not access.may_view(session(), viewer, petition):
+        raise Forbidden("无权查看该流程实例")
+    if petition is None and not viewer.sees_all:
+        raise Forbidden("无权查看该流程实例")
+    return view

@@ -1,0 +1,69 @@
+"""The public side: submit online, query by tracking code, evaluate. No login; rate-limited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from service.api import problems
+from service.api.context import services, session
+from service.api.ratelimit import RateLimiter, TooManyRequests
+from service.api.schemas.petitions import (
+    EvaluationSchema,
+    PublicCreatedSchema,
+    PublicPetitionCreateSchema,
+    PublicStatusSchema,
+)
+from service.engine.commands import Actor
+from service.petitions import service as petitions
+
+blp = Blueprint("public", __name__, url_prefix="/api/v1/public", description="公众服务（无需登录）")
+problems.status_for(TooManyRequests, 429)
+
+
+def _limiter() -> RateLimiter:
+    limiter: RateLimiter | None = current_app.extensions.get("petitionflow_ratelimit")
+    if limiter is None:
+        limiter = RateLimiter(lambda: services().settings.public_rate_limit)
+        current_app.extensions["petitionflow_ratelimit"] = limiter
+    return limiter
+
+
+@blp.route("/petitions", methods=["POST"])
+@blp.doc(security=[])
+@blp.arguments(PublicPetitionCreateSchema)
+@blp.response(201, PublicCreatedSchema)
+def submit(body: dict[str, Any]) -> Any:
+    _limiter().hit_client()
+    app = services()
+    with app.db.transaction() as tx:
+        petition = petitions.register_petition(
+            tx, runtime=app.runtime, clock=app.clock, sealer=app.sealer,
+            actor=Actor(username=petitions.PUBLIC_ACTOR),
+            registration=petitions.Registration(channel="online", **body),
+        )
+    return {"tracking_code": petition.tracking_code}
+
+
+@blp.route("/petitions/<tracking_code>", methods=["GET"])
+@blp.doc(security=[])
+@blp.response(200, PublicStatusSchema)
+def status(tracking_code: str) -> dict[str, Any]:
+    _limiter().hit_client()
+    return petitions.public_view(session(), petitions.find_by_code(session(), tracking_code))
+
+
+@blp.route("/petitions/<tracking_code>/evaluation", methods=["POST"])
+@blp.doc(security=[])
+@blp.arguments(EvaluationSchema)
+@blp.response(200, PublicStatusSchema)
+def evaluate(body: dict[str, Any], tracking_code: str) -> dict[str, Any]:
+    _limiter().hit_client()
+    app = services()
+    with app.db.transaction() as tx:
+        petition = petitions.find_by_code(tx, tracking_code)
+        petitions.evaluate(tx, runtime=app.runtime, petition=petition, satisfaction=body["satisfaction"],
+                           comment=body.get("comment"), resolved=body.get("resolved"))
+    return petitions.public_view(session(), petitions.find_by_code(session(), tracking_code))

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from service.api.schemas import BaseSchema, LocalDateTime
+from service.api.schemas.tasks import TaskSchema
+from service.clock import LOCAL_TZ
+from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION, STATUSES
+
+_one_of = lambda choices: validate.OneOf(list(choices), error="取值无效，可选：{choices}")  # noqa: E731
+
+
+class PetitionerSchema(BaseSchema):
+    name = fields.String(allow_none=True, validate=validate.Length(max=100, error="不超过 {max} 个字"))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,30}$", error="电话号码格式不正确"))
+    kind = fields.String(allow_none=True, validate=_one_of(PETITIONER_KINDS))
+    id_number = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9Xx]{15,18}$", error="证件号码格式不正确"))
+
+
+class PublicPetitionCreateSchema(BaseSchema):
+    request_type = fields.String(required=True, validate=_one_of(REQUEST_TYPES))
+    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200, error="长度应为 {min}–{max} 个字"))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=20000, error="长度应为 {min}–{max} 个字"))
+    petitioner = fields.Nested(PetitionerSchema, load_default=dict)
+    anonymous = fields.Boolean(load_default=False)
+    headcount = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000, error="应在 {min}–{max} 之间"))
+
+
+class PetitionCreateSchema(PublicPetitionCreateSchema):
+    channel = fields.String(required=True, validate=_one_of(CHANNELS))
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=LOCAL_TZ)
+    urgency = fields.String(load_default="normal", validate=_one_of(["normal", "urgent"]))
+
+
+class PetitionCreatedSchema(BaseSchema):
+    id = fields.Integer()
+    tracking_code = fields.String()
+    status = fields.String()
+    process_instance_id = fields.String()
+
+
+class PetitionQuerySchema(BaseSchema):
+    status = fields.String(validate=_one_of(STATUSES))
+    category = fields.String()
+    department = fields.String()
+    q = fields.String(validate=validate.Length(max=100))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="应不小于 {min}"))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="应在 {min}–{max} 之间"))
+
+
+class PetitionSummarySchema(BaseSchema):
+    id = fields.Integer()
+    tracking_code = fields.String()
+    title = fields.String()
+    channel = fields.String()
+    request_type = fields.String()
+    category = fields.String()
+    status = fields.String()
+    status_label = fields.Function(lambda p: STATUSES.get(p.status, p.status))
+    department = fields.String(allow_none=True)
+    urgency = fields.String()
+    supervised = fields.Boolean()
+    received_at = LocalDateTime()
+
+
+class PetitionListSchema(BaseSchema):
+    items = fields.List(fields.Nested(PetitionSummarySchema))
+    total = fields.Integer()
+
+
+class DeadlineSchema(BaseSchema):
+    rule = fields.String()
+    due_at = LocalDateTime()
+    unit = fields.String()
+    count = fields.Integer()
+    start_at = LocalDateTime()
+    provisional = fields.Boolean()
+    calendar = fields.String()
+    status = fields.String()
+    task_id = fields.String(allow_none=True)
+    element = fields.String(attribute="element_id")
+
+
+class DocumentSchema(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    number = fields.String()
+    title = fields.String()
+    issued_at = LocalDateTime()
+    for_petitioner = fields.Boolean()
+
+
+class PetitionDetailSchema(PetitionSummarySchema):
+    statutory_class = fields.String(allow_none=True)
+    content = fields.String()
+    anonymous = fields.Boolean()
+    headcount = fields.Integer()
+    is_group = fields.Function(lambda p: p.headcount >= 5)
+    co_departments = fields.List(fields.String())
+    process_instance_id = fields.String(allow_none=True)
+    repeat_count = fields.Integer()
+    extension_days = fields.Integer()
+    reply_outcome = fields.String(allow_none=True)
+    reply_text = fields.String(allow_none=True)
+    replied_at = LocalDateTime(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    evaluation_comment = fields.String(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
+    registered_by = fields.String()
+
+
+class PetitionViewSchema(BaseSchema):
+    """Detail plus the computed parts (merged at the top level of the response)."""
+
+    petitioner = fields.Dict()
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+    current_tasks = fields.List(fields.Nested(TaskSchema))
+    documents = fields.List(fields.Nested(DocumentSchema))
+    duplicate_of = fields.String(allow_none=True)
+
+
+class HistoryItemSchema(BaseSchema):
+    id = fields.Integer()
+    at = LocalDateTime()
+    actor = fields.String()
+    action = fields.String()
+    task = fields.String(attribute="task_id", allow_none=True)
+    element = fields.String(attribute="element_id", allow_none=True)
+    data = fields.Dict()
+
+
+class HistorySchema(BaseSchema):
+    items = fields.List(fields.Nested(HistoryItemSchema))
+
+
+class PublicCreatedSchema(BaseSchema):
+    tracking_code = fields.String()
+
+
+class TimelineItemSchema(BaseSchema):
+    at = LocalDateTime()
+    event = fields.String()
+
+
+class PublicReplySchema(BaseSchema):
+    text = fields.String()
+    replied_at = LocalDateTime()
+
+
+class PublicStatusSchema(BaseSchema):
+    tracking_code = fields.String()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    received_at = LocalDateTime()
+    timeline = fields.List(fields.Nested(TimelineItemSchema))
+    reply = fields.Nested(PublicReplySchema)
+    can_evaluate = fields.Boolean()
+
+
+class EvaluationSchema(BaseSchema):
+    satisfaction = fields.String(required=True, validate=_one_of(SATISFACTION))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    resolved = fields.Boolean(load_default=None, allow_none=True)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from marshmallow import fields
+
+from service.api.schemas import BaseSchema, LocalDateTime
+from service.petitions.projection import petition_id_of
+
+
+class TaskSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String(attribute="element_id")
+    title = fields.String()
+    form = fields.String(attribute="form_key")
+    petition_id = fields.Function(lambda task: petition_id_of(task.business_key))
+    process_instance_id = fields.String(attribute="instance_id")
+    assignee = fields.String(allow_none=True)
+    candidate_group = fields.String(allow_none=True)
+    status = fields.String()
+    due_at = LocalDateTime(allow_none=True)
+    deadline_rule = fields.String(allow_none=True)
+    created_at = LocalDateTime()
+
+
+class TaskListSchema(BaseSchema):
+    items = fields.List(fields.Nested(TaskSchema))
+
+
+class TaskQuerySchema(BaseSchema):
+    petition_id = fields.Integer()
+    mine = fields.Boolean(load_default=False)
+    all = fields.Boolean(load_default=False)
+
+
+class TaskDetailSchema(TaskSchema):
+    form_schema = fields.Dict()
+    form_title = fields.String()
+    data = fields.Dict()
+
+
+class CompleteTaskSchema(BaseSchema):
+    data = fields.Dict(required=True)
+
+
+class NextTasksSchema(BaseSchema):
+    next_tasks = fields.List(fields.Nested(TaskSchema))

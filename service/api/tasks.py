@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from service.api.context import current_user, require_writer, services, session
+from service.api.schemas.tasks import (
+    CompleteTaskSchema,
+    NextTasksSchema,
+    TaskDetailSchema,
+    TaskListSchema,
+    TaskQuerySchema,
+    TaskSchema,
+)
+from service.engine.commands import ClaimTask, CompleteTask
+from service.identity.service import actor_for
+from service.petitions import tasks
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TaskQuerySchema, location="query")
+@blp.response(200, TaskListSchema)
+def list_open(query: dict[str, Any]) -> dict[str, Any]:
+    return {"items": tasks.list_tasks(session(), current_user(), petition_id=query.get("petition_id"),
+                                      mine=query["mine"], everyone=query["all"])}
+
+
+@blp.route("/<task_id>", methods=["GET"])
+@blp.response(200, TaskDetailSchema)
+def show(task_id: str) -> dict[str, Any]:
+    row, _ = tasks.get_task(session(), current_user(), task_id)
+    runtime = services().runtime
+    schema, title = runtime.task_form(session(), row)
+    return TaskSchema().dump(row) | {"form_schema": schema, "form_title": title,
+                                     "data": runtime.task_data(session(), row)}
+
+
+@blp.route("/<task_id>/claim", methods=["POST"])
+@blp.response(200, TaskSchema)
+def claim(task_id: str) -> Any:
+    user = require_writer()
+    services().runtime.execute(ClaimTask(task_id=task_id, actor=actor_for(user)))
+    return tasks.get_task(session(), user, task_id)[0]
+
+
+@blp.route("/<task_id>/release", methods=["POST"])
+@blp.response(200, TaskSchema)
+def release(task_id: str) -> Any:
+    user = require_writer()
+    services().runtime.execute(ClaimTask(task_id=task_id, actor=actor_for(user), release=True))
+    return tasks.get_task(session(), user, task_id)[0]
+
+
+@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteTaskSchema)
+@blp.response(200, NextTasksSchema)
+def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    user = require_writer()
+    outcome = services().runtime.execute(CompleteTask(task_id=task_id, actor=actor_for(user), data=body["data"]))
+    return {"next_tasks": outcome.created_tasks}
+

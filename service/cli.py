@@ -1,0 +1,155 @@
+"""The `petitionflow` command. Each subcommand is a thin call into a service; failures exit non-zero
+with one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from service.config import Settings
+from service.engine.specs import DeployRejected
+from service.errors import DomainError
+
+DEPLOY_ORDER = {".json": 0, ".dmn": 1, ".bpmn": 2}
+
+
+def _services(settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    from service.app import build_services
+
+    return build_services(settings or Settings())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from service import seed
+    from service.migrations import upgrade
+
+    settings = Settings()
+    _ensure_var(settings)
+    upgrade(settings.database_url)
+    services = _services(settings)
+    with services.db.transaction() as session:
+        seed.seed_reference_data(session)
+    files = sorted(
+        [*settings.forms_dir.glob("*.json"), *settings.processes_dir.glob("*.dmn"),
+         *settings.processes_dir.glob("*.bpmn")],
+        key=lambda p: (DEPLOY_ORDER[p.suffix], p.name),
+    )
+    status = _deploy(services, files)
+    if status == 0 and not args.no_demo:
+        with services.db.transaction() as session:
+            created = seed.seed_demo_users(session, services.clock.now())
+        if created:
+            print(f"seeded {created} demo users (password: {seed.DEMO_PASSWORD})")
+    services.db.dispose()
+    return status
+
+
+def _ensure_var(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _deploy(services, files: Sequence[Path]) -> int:  # type: ignore[no-untyped-def]
+    from service.engine.deployment import deploy_source
+    from service.identity.roles import ROLES
+
+    failed = 0
+    for path in files:
+        try:
+            with services.db.transaction() as session:
+                deployed = deploy_source(session, source=path.read_bytes(), filename=path.name, actor="cli",
+                                         roles=ROLES, now=services.clock.now())
+        except DeployRejected as rejected:
+            failed += 1
+            for problem in rejected.problems:
+                print(f"{path}: {problem.element_id or '-'}: {problem.message}", file=sys.stderr)
+            continue
+        state = "deployed" if deployed.created else "unchanged"
+        print(f"{path.name}: {deployed.kind} {deployed.key} v{deployed.version} ({state})")
+    return 2 if failed else 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    services = _services()
+    files = sorted((Path(f) for f in args.files), key=lambda p: DEPLOY_ORDER.get(p.suffix, 9))
+    missing = [str(p) for p in files if not p.exists() or p.suffix not in DEPLOY_ORDER]
+    if missing:
+        print(f"not a .bpmn/.dmn/.json file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    return _deploy(services, files)
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from service.identity.service import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else os.urandom(12).hex()
+    services = _services()
+    with services.db.transaction() as session:
+        user = create_user(session, username=args.username, role=args.role, department=args.department,
+                           password=password, display_name=args.name, actor="cli", now=services.clock.now())
+    print(f"created user {user.username} ({user.role})")
+    if not args.password_stdin:
+        print(f"initial password: {password}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from service.audit.chain import verify
+
+    services = _services()
+    with services.db.session() as session:
+        result = verify(session)
+    if result.intact:
+        print(f"audit chain intact ({result.checked} events)")
+        return 0
+    print(f"audit chain broken at event {result.first_broken_id}: {result.reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from service.server import serve
+
+    status = cmd_init(argparse.Namespace(no_demo=False))
+    if status != 0:
+        return status
+    return serve(port=args.port or int(os.environ.get("PORT", "5000")))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="petitionflow", description="PetitionFlow 信访事项办理服务")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve the API with an in-process worker")
+    run.add_argument("--port", type=int)
+    run.set_defaults(handler=cmd_run)
+    init = sub.add_parser("init", help="create/upgrade the schema and deploy processes/ and forms/")
+    init.add_argument("--no-demo", action="store_true", help="do not seed the demo users")
+    init.set_defaults(handler=cmd_init)
+    deploy = sub.add_parser("deploy", help="validate and deploy BPMN/DMN/form files")
+    deploy.add_argument("files", nargs="+")
+    deploy.set_defaults(handler=cmd_deploy)
+    users = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
+    add = users.add_parser("add", help="create a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True)
+    add.add_argument("--department")
+    add.add_argument("--name")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(handler=cmd_users_add)
+    audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except DomainError as error:
+        details = "; ".join(f"{k}: {v}" for k, v in error.errors.items())
+        print(f"error: {error.detail}{' (' + details + ')' if details else ''}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,137 @@
+"""Database engine, sessions and the one place where transactions are committed.
+
+Every write happens inside `Database.transaction()`: one unit of work, committed once, with
+after-commit hooks (notifications, Celery jobs) run only when the commit succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+AfterCommit = Callable[[], None]
+
+
+def after_commit(session: Session, hook: AfterCommit) -> None:
+    """Run `hook` once the current unit of work has committed (never if it rolls back)."""
+    session.info.setdefault("after_commit", []).append(hook)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins (needed for SAVEPOINT
+        # and for BEGIN IMMEDIATE below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writing unit of work takes SQLite's write lock up front, so two writers queue instead
+        # of failing with "database is locked" when a read transaction tries to upgrade.
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool if ":memory:" not in url else None, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if "poolclass" not in kwargs:
+        kwargs.update(pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    def __init__(self, engine: Engine, *, bind: Engine | Connection | None = None) -> None:
+        self.engine = engine
+        target = bind if bind is not None else engine
+        options: dict[str, Any] = {"expire_on_commit": False}
+        self._sessions = sessionmaker(bind=target, **options)
+        self._readers = self._sessions
+        if isinstance(target, Connection):
+            # Tests bind every session to one connection inside an outer transaction that is rolled
+            # back afterwards: each unit of work becomes a SAVEPOINT, and read sessions join without
+            # one (so closing a reader never undoes a unit of work committed while it was open).
+            self._sessions = sessionmaker(bind=target, join_transaction_mode="create_savepoint", **options)
+            self._readers = sessionmaker(bind=target, join_transaction_mode="rollback_only", **options)
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        return cls(make_engine(url))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A session for reading; whoever opens it closes it."""
+        return self._readers()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error, then run after-commit hooks."""
+        session = self._sessions()
+        if self.dialect == "sqlite":
+            session.connection(execution_options={"sqlite_immediate": True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            hooks: list[AfterCommit] = session.info.pop("after_commit", [])
+            session.close()
+        for hook in hooks:
+            hook()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

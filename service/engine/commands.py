@@ -1,0 +1,71 @@
+"""The commands the runtime executes: every change to a process instance is one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issues a command, and the candidate groups they belong to (e.g. "handler@logistics")."""
+
+    username: str
+    groups: frozenset[str] = frozenset()
+    read_only: bool = False
+
+    @classmethod
+    def system(cls, name: str = SYSTEM) -> Actor:
+        return cls(username=name)
+
+    def may_work_on(self, candidate_group: str | None, assignee: str | None) -> bool:
+        if self.read_only:
+            return False
+        if assignee is not None:
+            return assignee == self.username
+        return candidate_group is not None and candidate_group in self.groups
+
+
+@dataclass(frozen=True)
+class StartInstance:
+    model_key: str
+    actor: Actor
+    business_key: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class CompleteTask:
+    task_id: str
+    actor: Actor
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimTask:
+    task_id: str
+    actor: Actor
+    release: bool = False
+
+
+@dataclass(frozen=True)
+class FireTimers:
+    """Let every timer of an instance that is due at `as_of` fire (the sweeper sends one per due row)."""
+
+    instance_id: str
+    as_of: datetime
+    actor: Actor = field(default_factory=Actor.system)
+
+
+@dataclass(frozen=True)
+class CancelInstance:
+    instance_id: str
+    actor: Actor
+    reason: str
+
+
+Command = StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance

@@ -1,0 +1,143 @@
+"""User-task forms: JSON Schema files in `forms/`, validated on the server before the engine sees data.
+
+A form file is `{"key", "title", "schema", "ui"}`. A property may name a dynamic list of choices
+with `"x-options": "<source>"` (departments, categories, …); the domain registers the source and
+the server fills `enum` (and `x-enum-labels`) when it serves or validates the form.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+OptionSource = Callable[[], list[tuple[str, str]]]
+
+_TYPE_NAMES = {
+    "string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否", "array": "列表",
+    "object": "对象", "null": "空",
+}
+
+
+class FormDefinitionError(Exception):
+    pass
+
+
+def load_forms(directory: Path) -> dict[str, dict[str, Any]]:
+    """Every form in `directory`, checked to be a valid JSON Schema, keyed by file name."""
+    forms: dict[str, dict[str, Any]] = {}
+    for path in sorted(directory.glob("*.json")):
+        form = json.loads(path.read_text(encoding="utf-8"))
+        if form.get("key") != path.stem:
+            raise FormDefinitionError(f"{path.name}: key must equal the file name ({path.stem})")
+        check_form(form)
+        forms[path.stem] = form
+    return forms
+
+
+def check_form(form: Mapping[str, Any]) -> None:
+    schema = form.get("schema")
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise FormDefinitionError(f"form {form.get('key')}: schema must be a JSON Schema of type object")
+    Draft202012Validator.check_schema(schema)
+
+
+def resolve_options(schema: Mapping[str, Any], sources: Mapping[str, OptionSource]) -> dict[str, Any]:
+    """A copy of `schema` whose `x-options` properties carry the current choices as `enum`."""
+    resolved = copy.deepcopy(dict(schema))
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            source_name = node.get("x-options")
+            if isinstance(source_name, str) and source_name in sources:
+                choices = sources[source_name]()
+                node["enum"] = [value for value, _ in choices]
+                node["x-enum-labels"] = {value: label for value, label in choices}
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(resolved)
+    return resolved
+
+
+def with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` plus the schema's top-level defaults for fields the submission left out."""
+    filled = dict(data)
+    for name, prop in schema.get("properties", {}).items():
+        if name not in filled and isinstance(prop, dict) and "default" in prop:
+            filled[name] = copy.deepcopy(prop["default"])
+    return filled
+
+
+def validate_submission(schema: Mapping[str, Any], data: Any) -> dict[str, str]:
+    """Field path → a Chinese message for every problem; empty when `data` satisfies `schema`."""
+    if not isinstance(data, dict):
+        return {"data": "表单数据必须是一个对象"}
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors: dict[str, str] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path, message = _describe(error, schema)
+        errors.setdefault(path, message)
+    return errors
+
+
+def _field_title(schema: Mapping[str, Any], path: list[Any]) -> str:
+    node: Any = schema
+    for part in path:
+        if isinstance(part, str):
+            node = node.get("properties", {}).get(part, {})
+        else:
+            node = node.get("items", {})
+    title = node.get("title") if isinstance(node, dict) else None
+    return str(title or (path[-1] if path else "表单"))
+
+
+def _describe(error: ValidationError, schema: Mapping[str, Any]) -> tuple[str, str]:  # noqa: PLR0911
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        full = [*path, missing]
+        return _join(full), f"{_field_title(schema, full)}为必填项"
+    title = _field_title(schema, path)
+    where = _join(path) or "data"
+    keyword, expected = error.validator, error.validator_value
+    if keyword == "enum":
+        return where, f"{title}的取值无效"
+    if keyword == "const":
+        return where, f"{title}的取值无效"
+    if keyword == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        return where, f"{title}应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}"
+    if keyword == "maxLength":
+        return where, f"{title}不能超过 {expected} 个字"
+    if keyword == "minLength":
+        return where, f"{title}不能为空" if expected == 1 else f"{title}至少 {expected} 个字"
+    if keyword in ("maximum", "exclusiveMaximum"):
+        return where, f"{title}不能大于 {expected}"
+    if keyword in ("minimum", "exclusiveMinimum"):
+        return where, f"{title}不能小于 {expected}"
+    if keyword == "additionalProperties":
+        return where, f"不允许的字段：{', '.join(_extra_fields(error))}"
+    if keyword in ("maxItems", "minItems"):
+        return where, f"{title}的项数应{'不多于' if keyword == 'maxItems' else '不少于'} {expected}"
+    if keyword == "uniqueItems":
+        return where, f"{title}不能有重复项"
+    return where, f"{title}的格式不正确"
+
+
+def _extra_fields(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    allowed = set((error.schema or {}).get("properties", {}))  # type: ignore[union-attr]
+    return sorted(key for key in instance if key not in allowed)
+
+
+def _join(path: list[Any]) -> str:
+    return ".".join(str(part) for part in path)

@@ -1,0 +1,153 @@
+"""Projections of a workflow into typed rows: open user tasks, their deadlines, the element path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from service.engine.calendar import Deadline, as_moment
+from service.engine.models import (
+    TASK_CANCELLED,
+    TASK_COMPLETED,
+    TASK_OPEN,
+    DeadlineRecord,
+    HumanTask,
+    ProcessInstance,
+)
+from service.engine.scripting import ScriptEngine
+
+_EXPRESSION = re.compile(r"\$\{(.+?)\}")
+
+
+def all_tasks(workflow: BpmnWorkflow) -> Iterable[Task]:
+    yield from workflow.tasks.values()
+    for sub in workflow.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def completed_ids(workflow: BpmnWorkflow) -> set[UUID]:
+    return {t.id for t in all_tasks(workflow) if t.has_state(TaskState.COMPLETED)}
+
+
+def element_id(task: Task) -> str:
+    return str(task.task_spec.bpmn_id or task.task_spec.name)
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+
+def interpolate(template: str, data: Mapping[str, Any], engine: ScriptEngine) -> str:
+    """Replace each ${expression} in `template` with its sandboxed value."""
+    return _EXPRESSION.sub(lambda m: str(engine.environment.evaluate(m.group(1), dict(data))), template)
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    created: list[HumanTask]
+    closed: list[HumanTask]
+
+
+def sync_human_tasks(
+    session: Session,
+    *,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    elements: Mapping[str, Mapping[str, Any]],
+    engine: ScriptEngine,
+    now: datetime,
+) -> TaskChanges:
+    """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks."""
+    open_rows = {
+        row.id: row
+        for row in session.query(HumanTask).filter(
+            HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN
+        )
+    }
+    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    created = [
+        _new_task(session, instance, task, elements.get(element_id(task), {}), engine, now)
+        for task_id, task in ready.items()
+        if task_id not in open_rows
+    ]
+    closed = []
+    for task_id, row in open_rows.items():
+        if task_id in ready:
+            continue
+        spiff_task = workflow.get_task_from_id(UUID(task_id)) if _known(workflow, task_id) else None
+        finished = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED)
+        row.status = TASK_COMPLETED if finished else TASK_CANCELLED
+        row.completed_at = now
+        closed.append(row)
+        _close_deadlines(session, task_id, "met" if finished else "closed")
+    return TaskChanges(created, closed)
+
+
+def _known(workflow: BpmnWorkflow, task_id: str) -> bool:
+    uuid = UUID(task_id)
+    return any(t.id == uuid for t in all_tasks(workflow))
+
+
+def _new_task(
+    session: Session,
+    instance: ProcessInstance,
+    task: Task,
+    element: Mapping[str, Any],
+    engine: ScriptEngine,
+    now: datetime,
+) -> HumanTask:
+    data = dict(task.data)
+    group = element.get("candidate_groups")
+    assignee = element.get("assignee")
+    row = HumanTask(
+        id=str(task.id), instance_id=instance.id, business_key=instance.business_key,
+        element_id=element_id(task), title=element.get("name") or element_id(task),
+        form_key=element.get("form_key", ""),
+        candidate_group=interpolate(group, data, engine) if group else None,
+        assignee=(interpolate(assignee, data, engine) or None) if assignee else None,
+        status=TASK_OPEN, created_at=now,
+    )
+    due_expression = element.get("due_date")
+    if due_expression:
+        due = engine.environment.evaluate(_EXPRESSION.fullmatch(due_expression.strip()).group(1), data)  # type: ignore[union-attr]
+        if isinstance(due, Deadline):
+            row.due_at, row.deadline_rule = due.due_at, due.rule
+            session.add(_deadline_row(instance.id, row.id, row.element_id, due, now))
+        elif due is not None:
+            row.due_at = as_moment(due)
+    session.add(row)
+    return row
+
+
+def _deadline_row(instance_id: str, task_id: str | None, element: str, due: Deadline, now: datetime) -> DeadlineRecord:
+    return DeadlineRecord(
+        instance_id=instance_id, task_id=task_id, element_id=element, rule=due.rule, unit=due.unit,
+        count=due.count, start_at=due.start_at, due_at=due.due_at, provisional=due.provisional,
+        calendar=due.calendar, status="active", created_at=now,
+    )
+
+
+def _close_deadlines(session: Session, task_id: str, status: str) -> None:
+    for record in session.query(DeadlineRecord).filter(
+        DeadlineRecord.task_id == task_id, DeadlineRecord.status == "active"
+    ):
+        record.status = status
+
+
+def active_elements(workflow: BpmnWorkflow) -> list[str]:
+    live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    return sorted({element_id(t) for t in all_tasks(workflow) if t.has_state(live) and t.task_spec.bpmn_id})
+
+
+def newly_completed(workflow: BpmnWorkflow, before: set[UUID]) -> list[Task]:
+    done = [t for t in all_tasks(workflow) if t.has_state(TaskState.COMPLETED) and t.id not in before]
+    return sorted(done, key=lambda t: t.last_state_change)

@@ -1,0 +1,410 @@
+"""The engine runtime: the only writer of process-instance state.
+
+`Runtime.execute(command)` runs one command as one unit of work:
+
+1. lock the instance row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE)
+2. load its state with the spec from the cache (keyed by the version's content hash)
+3. apply the command (start · complete · claim · fire timers · cancel)
+4. run engine steps in the sandbox
+5. write state, projections (human tasks, deadlines, element path, business status) and audit
+   events; domain listeners add their projections and events here, in the same transaction
+6. commit; after-commit hooks (notifications, jobs) run only when the commit succeeded
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from service.audit import chain
+from service.audit.chain import PendingEvent
+from service.clock import Clock
+from service.db import Database
+from service.engine import projections
+from service.engine.calendar import BusinessCalendar
+from service.engine.commands import (
+    Actor,
+    CancelInstance,
+    ClaimTask,
+    Command,
+    CompleteTask,
+    FireTimers,
+    StartInstance,
+)
+from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
+from service.engine.models import (
+    INSTANCE_CANCELLED,
+    INSTANCE_COMPLETED,
+    INSTANCE_RUNNING,
+    TASK_CANCELLED,
+    TASK_OPEN,
+    HumanTask,
+    ProcessInstance,
+)
+from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
+from service.engine.scripting import ScriptEngine
+from service.engine.specs import LoadedSpec, SpecCache, load_specs, parse_xml
+from service.engine.state import StateCodec, prune
+from service.engine.versions import VersionSnapshot, VersionStore
+from service.errors import Conflict, Forbidden, Invalid, NotFound, ProcedureError
+
+
+@dataclass
+class Outcome:
+    """What one command changed. Listeners read it and may add audit events."""
+
+    command: Command
+    instance: ProcessInstance
+    version: VersionSnapshot
+    now: datetime
+    created_tasks: list[HumanTask] = field(default_factory=list)
+    closed_tasks: list[HumanTask] = field(default_factory=list)
+    reached: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # (element id, properties)
+    variables: dict[str, Any] = field(default_factory=dict)
+    status_before: str | None = None
+    events: list[PendingEvent] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return self.instance.status != INSTANCE_RUNNING
+
+    def record(self, action: str, *, actor: str | None = None, task_id: str | None = None,
+               element_id: str | None = None, **data: Any) -> None:
+        self.events.append(PendingEvent(
+            actor=actor or self.command.actor.username, action=action, instance_id=self.instance.id,
+            business_key=self.instance.business_key, task_id=task_id, element_id=element_id, data=data,
+        ))
+
+
+class InstanceListener(Protocol):
+    def on_outcome(self, session: Session, outcome: Outcome) -> None: ...
+
+
+TaskValidator = Callable[[Session, HumanTask, Mapping[str, Any]], Mapping[str, str]]
+
+
+class Runtime:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        calendar: Callable[[], BusinessCalendar],
+        specs: SpecCache | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar = calendar
+        self.specs = specs or SpecCache()
+        self.versions = VersionStore()
+        self.codec = StateCodec()
+        self.listeners: list[InstanceListener] = []
+        self.validators: dict[str, list[TaskValidator]] = {}
+        self.option_sources: dict[str, OptionSource] = {}
+
+    # -- extension points (domains register these at start-up) ---------------------------------
+    def add_listener(self, listener: InstanceListener) -> None:
+        self.listeners.append(listener)
+
+    def add_validator(self, form_key: str, validator: TaskValidator) -> None:
+        self.validators.setdefault(form_key, []).append(validator)
+
+    def add_option_source(self, name: str, source: OptionSource) -> None:
+        self.option_sources[name] = source
+
+    # -- the one write path --------------------------------------------------------------------
+    def execute(self, command: Command, *, session: Session | None = None) -> Outcome:
+        if session is not None:
+            return self._apply(session, command)
+        try:
+            with self.db.transaction() as own_session:
+                return self._apply(own_session, command)
+        except OperationalError as error:
+            if "locked" in str(error).lower():
+                raise Conflict("系统繁忙，请稍后重试") from error
+            raise
+
+    def _apply(self, session: Session, command: Command) -> Outcome:
+        handlers: dict[type, Callable[[Session, Any], Outcome]] = {
+            StartInstance: self._start, CompleteTask: self._complete, ClaimTask: self._claim,
+            FireTimers: self._fire_timers, CancelInstance: self._cancel,
+        }
+        return handlers[type(command)](session, command)
+
+    # -- commands ------------------------------------------------------------------------------
+    def _start(self, session: Session, command: StartInstance) -> Outcome:
+        version = self.versions.latest(session, command.model_key, command.version)
+        now = self.clock.now()
+        engine = ScriptEngine(self.clock, self.calendar())
+        loaded = self._loaded(session, version)
+        workflow = BpmnWorkflow(loaded.spec, dict(loaded.subprocess_specs), script_engine=engine)
+        workflow.task_tree.data.update(command.data)
+        instance = ProcessInstance(
+            id=str(uuid.uuid4()), model_key=version.model_key, version_id=version.id,
+            business_key=command.business_key, status=INSTANCE_RUNNING, state={},
+            completed_elements=[], active_elements=[], revision=0,
+            started_by=command.actor.username, started_at=now, updated_at=now,
+        )
+        session.add(instance)
+        session.flush()
+        outcome = Outcome(command, instance, version, now)
+        outcome.record("instance.started", model=version.model_key, version=version.version, data=command.data)
+        self._advance(session, outcome, workflow, engine, before=set())
+        return outcome
+
+    def _complete(self, session: Session, command: CompleteTask) -> Outcome:
+        row, instance = self._lock_task(session, command.task_id)
+        if row.status != TASK_OPEN:
+            raise Conflict("该任务已办理或已撤销")
+        if row.assignee is not None and row.assignee != command.actor.username:
+            raise Conflict(f"该任务已由 {row.assignee} 认领")
+        if not command.actor.may_work_on(row.candidate_group, row.assignee):
+            raise Forbidden("无权办理此任务")
+        version = self.versions.get(session, instance.version_id)
+        data = self._validate(session, version, row, command.data)
+        now = self.clock.now()
+        engine = ScriptEngine(self.clock, self.calendar())
+        workflow = self._load(session, instance, version, engine)
+        task = self._ready_task(workflow, row.id)
+        before = projections.completed_ids(workflow)
+        outcome = Outcome(command, instance, version, now)
+        outcome.record(
+            "task.completed", task_id=row.id, element_id=row.element_id, title=row.title,
+            before={key: task.data.get(key) for key in data}, after=data,
+        )
+        row.completed_by = command.actor.username
+        task.data.update(data)
+        self._run_engine(lambda: task.run(), row.element_id)
+        self._advance(session, outcome, workflow, engine, before=before)
+        return outcome
+
+    def _claim(self, session: Session, command: ClaimTask) -> Outcome:
+        row, instance = self._lock_task(session, command.task_id)
+        if row.status != TASK_OPEN:
+            raise Conflict("该任务已办理或已撤销")
+        actor = command.actor
+        if command.release:
+            if row.assignee != actor.username:
+                raise Conflict("只能退回自己认领的任务")
+            row.assignee = None
+            action = "task.released"
+        else:
+            if row.assignee not in (None, actor.username):
+                raise Conflict(f"该任务已由 {row.assignee} 认领")
+            if not actor.may_work_on(row.candidate_group, None):
+                raise Forbidden("无权认领此任务")
+            row.assignee = actor.username
+            action = "task.claimed"
+        version = self.versions.get(session, instance.version_id)
+        outcome = Outcome(command, instance, version, self.clock.now())
+        outcome.record(action, task_id=row.id, element_id=row.element_id, title=row.title,
+                       assignee=row.assignee)
+        instance.revision += 1
+        self._finish(session, outcome)
+        return outcome
+
+    def _fire_timers(self, session: Session, command: FireTimers) -> Outcome:
+        instance = self._lock_instance(session, command.instance_id)
+        version = self.versions.get(session, instance.version_id)
+        engine = ScriptEngine(_AsOf(command.as_of), self.calendar())
+        workflow = self._load(session, instance, version, engine)
+        before = projections.completed_ids(workflow)
+        outcome = Outcome(command, instance, version, self.clock.now())
+        self._run_engine(workflow.refresh_timers, None)
+        self._advance(session, outcome, workflow, engine, before=before)
+        return outcome
+
+    def _cancel(self, session: Session, command: CancelInstance) -> Outcome:
+        instance = self._lock_instance(session, command.instance_id)
+        if instance.status != INSTANCE_RUNNING:
+            raise Conflict("流程实例已结束")
+        version = self.versions.get(session, instance.version_id)
+        now = self.clock.now()
+        outcome = Outcome(command, instance, version, now)
+        for row in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN
+        )):
+            row.status, row.completed_at = TASK_CANCELLED, now
+            outcome.closed_tasks.append(row)
+        instance.status, instance.ended_at, instance.active_elements = INSTANCE_CANCELLED, now, []
+        instance.revision += 1
+        outcome.record("instance.cancelled", reason=command.reason)
+        self._finish(session, outcome)
+        return outcome
+
+    # -- shared steps --------------------------------------------------------------------------
+    def _advance(
+        self, session: Session, outcome: Outcome, workflow: BpmnWorkflow, engine: ScriptEngine, *, before: set[UUID]
+    ) -> None:
+        """Engine steps, then every projection, listener and audit event of this command."""
+        instance, elements = outcome.instance, outcome.version.elements
+        self._run_engine(workflow.do_engine_steps, None)
+        reached = projections.newly_completed(workflow, before)
+        changes = projections.sync_human_tasks(
+            session, instance=instance, workflow=workflow, elements=elements, engine=engine, now=outcome.now
+        )
+        outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
+        outcome.reached = [(projections.element_id(t), elements.get(projections.element_id(t), {}).get(
+            "properties", {})) for t in reached]
+        outcome.variables = _variables(reached, projections.ready_user_tasks(workflow))
+        outcome.status_before = instance.business_status
+        instance.business_status = _business_status(instance.business_status, outcome, elements)
+        done = set(instance.completed_elements)
+        instance.completed_elements = [*instance.completed_elements, *sorted(
+            {projections.element_id(t) for t in reached if t.task_spec.bpmn_id} - done)]
+        instance.active_elements = projections.active_elements(workflow)
+        if workflow.is_completed():
+            instance.status, instance.ended_at = INSTANCE_COMPLETED, outcome.now
+            outcome.record("instance.completed")
+        for row in changes.created:
+            outcome.record("task.created", actor="system", task_id=row.id, element_id=row.element_id,
+                           title=row.title, candidate_group=row.candidate_group, due_at=row.due_at,
+                           deadline_rule=row.deadline_rule)
+        for row in changes.closed:
+            if row.status == TASK_CANCELLED:
+                outcome.record("task.cancelled", actor="system", task_id=row.id, element_id=row.element_id,
+                               title=row.title)
+        prune(workflow)
+        instance.state = self.codec.dump(workflow)
+        instance.updated_at = outcome.now
+        instance.revision += 1
+        self._finish(session, outcome)
+
+    def _finish(self, session: Session, outcome: Outcome) -> None:
+        for listener in self.listeners:
+            listener.on_outcome(session, outcome)
+        session.flush()
+        chain.append(session, outcome.events, at=outcome.now)
+
+    def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:
+        try:
+            step()
+        except (SpiffWorkflowException, SandboxLimitExceeded, SandboxViolation, ValueError, TypeError) as error:
+            where = getattr(getattr(error, "task_spec", None), "bpmn_id", None) or element
+            raise ProcedureError(f"流程执行失败（{where or '引擎'}）：{error}") from error
+
+    def _validate(
+        self, session: Session, version: VersionSnapshot, row: HumanTask, submitted: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The submission with the form's defaults filled in, or Invalid with every field's problem."""
+        schema = self.form_schema(version, row.form_key)
+        if not isinstance(submitted, Mapping):
+            raise Invalid("表单数据未通过校验", errors={"data": "表单数据必须是一个对象"})
+        data = with_defaults(schema, submitted)
+        errors = validate_submission(schema, data)
+        if not errors:
+            for validator in self.validators.get(row.form_key, []):
+                errors.update(validator(session, row, data))
+        if errors:
+            raise Invalid("表单数据未通过校验", errors=errors)
+        return data
+
+    # -- loading -------------------------------------------------------------------------------
+    def _loaded(self, session: Session, version: VersionSnapshot) -> LoadedSpec:
+        def load() -> LoadedSpec:
+            source, decisions = self.versions.sources(session, version)
+            return load_specs(parse_xml(source), decisions)
+
+        return self.specs.get(version.sha256, load)
+
+    def _load(self, session: Session, instance: ProcessInstance, version: VersionSnapshot,
+              engine: ScriptEngine) -> BpmnWorkflow:
+        loaded = self._loaded(session, version)
+        return self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
+
+    def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
+        statement = (
+            select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        instance = session.execute(statement).scalar_one_or_none()
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        return instance
+
+    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound("任务不存在")
+        instance = self._lock_instance(session, row.instance_id)
+        session.refresh(row)  # another command may have changed it while we waited for the lock
+        return row, instance
+
+    @staticmethod
+    def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Task:
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except Exception as error:
+            raise Conflict("任务已不在流程中") from error
+        if task is None or not task.has_state(TaskState.READY):
+            raise Conflict("任务当前不可办理")
+        return task
+
+    # -- reads used by the edges ---------------------------------------------------------------
+    def form_schema(self, version: VersionSnapshot, form_key: str) -> dict[str, Any]:
+        form = version.forms.get(form_key)
+        if form is None:
+            raise NotFound(f"表单 {form_key} 不存在")
+        return resolve_options(form["schema"], self.option_sources)
+
+    def task_form(self, session: Session, row: HumanTask) -> tuple[dict[str, Any], str]:
+        """The task's form schema (choices resolved) and title, from the version it was deployed with."""
+        instance = session.get(ProcessInstance, row.instance_id)
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        version = self.versions.get(session, instance.version_id)
+        title = str(version.forms.get(row.form_key, {}).get("title", row.form_key))
+        return self.form_schema(version, row.form_key), title
+
+    def task_data(self, session: Session, row: HumanTask) -> dict[str, Any]:
+        """The variables a task's form starts with (only the fields the form declares)."""
+        instance = session.get(ProcessInstance, row.instance_id)
+        if instance is None or row.status != TASK_OPEN:
+            return {}
+        version = self.versions.get(session, instance.version_id)
+        engine = ScriptEngine(self.clock, self.calendar())
+        workflow = self._load(session, instance, version, engine)
+        task = workflow.get_task_from_id(UUID(row.id))
+        fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
+        return {key: task.data[key] for key in fields if key in task.data}
+
+    def count_instances(self, session: Session) -> int:
+        return int(session.scalar(select(func.count()).select_from(ProcessInstance)) or 0)
+
+
+class _AsOf:
+    """A clock stopped at the moment a timer sweep runs for."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+
+def _variables(reached: list[Task], ready: list[Task]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for task in [*reached, *ready]:
+        merged.update(task.data)
+    return merged
+
+
+def _business_status(current: str | None, outcome: Outcome, elements: Mapping[str, Mapping[str, Any]]) -> str | None:
+    status = current
+    for _, properties in outcome.reached:
+        status = properties.get("status", status)
+    for row in outcome.created_tasks:
+        status = elements.get(row.element_id, {}).get("properties", {}).get("status", status)
+    return status

@@ -1,0 +1,42 @@
+"""Domain errors. Services raise these; api/problems.py maps them to HTTP in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DomainError(Exception):
+    title = "请求无法完成"
+
+    def __init__(self, detail: str, *, errors: Mapping[str, str | list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = dict(errors or {})
+
+
+class NotFound(DomainError):
+    title = "未找到"
+
+
+class Conflict(DomainError):
+    title = "状态冲突"
+
+
+class Forbidden(DomainError):
+    title = "无权操作"
+
+
+class Unauthorized(DomainError):
+    title = "未登录或登录已过期"
+
+
+class Invalid(DomainError):
+    """The input does not satisfy a rule; `errors` maps field paths to messages."""
+
+    title = "输入有误"
+
+
+class ProcedureError(DomainError):
+    """The diagram itself failed while running (a script error, an unknown rule): not the user's fault."""
+
+    title = "流程执行失败"

@@ -1,0 +1,107 @@
+"""Who may see which petition, and how much of the petitioner they may see.
+
+* The petition office, school leaders, the auditor and process administrators see every petition;
+  department staff see the petitions routed to their department (lead or co-handling).
+* Identity: the office sees it; leaders, the auditor and the departments a petition is routed to
+  see it too, except for reports (举报), where the reporter's identity is sealed from everyone
+  outside the office (《信访工作条例》 art. 31). Administrators never need it and see it masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy.orm import Session
+
+from service.identity.models import User
+from service.identity.roles import ADMIN, OFFICE_ROLES, REGISTER_ROLES, SEE_ALL_ROLES
+from service.petitions.models import Petition, PetitionDepartment
+from service.petitions.sealing import Sealer
+
+FULL, MASKED, SEALED = "full", "masked", "sealed"
+SEALED_TEXT = "（已保密）"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    username: str
+    role: str
+    department: str | None
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user.username, user.role, user.department_code)
+
+    @property
+    def in_office(self) -> bool:
+        return self.role in OFFICE_ROLES
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in SEE_ALL_ROLES
+
+    @property
+    def may_register(self) -> bool:
+        return self.role in REGISTER_ROLES
+
+
+def visible_clause(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.sees_all:
+        return true()
+    return exists(
+        select(PetitionDepartment.id).where(
+            PetitionDepartment.petition_id == Petition.id,
+            PetitionDepartment.department_code == viewer.department,
+        )
+    )
+
+
+def may_view(session: Session, viewer: Viewer, petition: Petition) -> bool:
+    if viewer.sees_all:
+        return True
+    return session.scalar(
+        select(PetitionDepartment.id).where(
+            PetitionDepartment.petition_id == petition.id,
+            PetitionDepartment.department_code == viewer.department,
+        ).limit(1)
+    ) is not None
+
+
+def identity_visibility(viewer: Viewer, petition: Petition) -> str:
+    if viewer.in_office:
+        return FULL
+    if petition.request_type == "report":
+        return SEALED
+    if viewer.role == ADMIN:
+        return MASKED
+    # Leaders, the auditor, and department staff (who only reach petitions routed to them).
+    return FULL
+
+
+def mask_name(name: str | None) -> str | None:
+    if not name:
+        return name
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "*" * len(phone)
+
+
+def petitioner_view(petition: Petition, visibility: str, sealer: Sealer) -> dict[str, Any]:
+    kind = petition.petitioner_kind
+    if petition.anonymous:
+        return {"name": "匿名", "phone": None, "kind": kind, "id_number": None, "anonymous": True}
+    if visibility == SEALED:
+        return {"name": SEALED_TEXT, "phone": SEALED_TEXT, "kind": None, "id_number": None, "sealed": True}
+    id_number = sealer.unseal(petition.petitioner_id_sealed) if petition.petitioner_id_sealed else None
+    if visibility == FULL:
+        return {"name": petition.petitioner_name, "phone": petition.petitioner_phone, "kind": kind,
+                "id_number": id_number}
+    masked_id = id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:] if id_number and len(id_number) > 7 else None
+    return {"name": mask_name(petition.petitioner_name), "phone": mask_phone(petition.petitioner_phone),
+            "kind": kind, "id_number": masked_id, "masked": True}

@@ -1,0 +1,114 @@
+"""Keeps the `petition` row in step with its process instance, inside the runtime's transaction.
+
+The diagram and this module share a small vocabulary of process variables (documented in the
+README): `department`, `co_departments`, `statutory_class`, `urgency`, `reply_text`,
+`reply_outcome`, `satisfaction`, `follow_up_comment`, `extended_by`, `decision`, `duplicate_of`,
+`reason`, `route`; and two element properties: `status` and `document`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.engine.commands import StartInstance
+from service.engine.runtime import Outcome
+from service.identity.models import Department
+from service.petitions import documents
+from service.petitions.models import Petition, PetitionDepartment
+
+BUSINESS_KEY_PREFIX = "petition:"
+REPLY_DOCUMENTS = frozenset({"reply_opinion", "direct_reply"})
+
+
+def business_key(petition_id: int) -> str:
+    return f"{BUSINESS_KEY_PREFIX}{petition_id}"
+
+
+def petition_id_of(key: str | None) -> int | None:
+    if key and key.startswith(BUSINESS_KEY_PREFIX):
+        return int(key[len(BUSINESS_KEY_PREFIX):])
+    return None
+
+
+class PetitionProjection:
+    def on_outcome(self, session: Session, outcome: Outcome) -> None:
+        petition_id = petition_id_of(outcome.instance.business_key)
+        if petition_id is None:
+            return
+        petition = session.get(Petition, petition_id)
+        if petition is None:
+            return
+        variables = outcome.variables
+        if isinstance(outcome.command, StartInstance):
+            outcome.record("petition.registered", channel=petition.channel, request_type=petition.request_type,
+                           category=petition.category, tracking_code=petition.tracking_code)
+        self._route(session, petition, variables, outcome)
+        self._copy_fields(petition, variables)
+        self._merge(session, petition, variables, outcome)
+        self._documents(session, petition, variables, outcome)
+        status = outcome.instance.business_status
+        if status and status != petition.status:
+            outcome.record("petition.status_changed", actor="system", old=petition.status, new=status)
+            petition.status = status
+        if outcome.ended and petition.closed_at is None:
+            petition.closed_at = outcome.now
+        petition.updated_at = outcome.now
+
+    @staticmethod
+    def _route(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
+        lead = variables.get("department")
+        co = sorted({c for c in variables.get("co_departments") or [] if c != lead})
+        if not lead or (lead == petition.department and co == sorted(petition.co_departments or [])):
+            return
+        petition.department, petition.co_departments = lead, co
+        session.execute(delete(PetitionDepartment).where(PetitionDepartment.petition_id == petition.id))
+        session.add(PetitionDepartment(petition_id=petition.id, department_code=lead, role="lead",
+                                       assigned_at=outcome.now))
+        session.add_all(PetitionDepartment(petition_id=petition.id, department_code=code, role="co",
+                                           assigned_at=outcome.now) for code in co)
+        outcome.record("petition.routed", department=lead, co_departments=co)
+
+    @staticmethod
+    def _copy_fields(petition: Petition, variables: Mapping[str, Any]) -> None:
+        if variables.get("statutory_class") in ("proposal", "accusation", "claim", "none"):
+            petition.statutory_class = variables["statutory_class"]
+        if variables.get("urgency") in ("normal", "urgent"):
+            petition.urgency = variables["urgency"]
+        if variables.get("reply_text"):
+            petition.reply_text = variables["reply_text"]
+            petition.reply_outcome = variables.get("reply_outcome")
+        if variables.get("satisfaction"):
+            petition.satisfaction = variables["satisfaction"]
+            petition.evaluation_comment = variables.get("follow_up_comment")
+        if isinstance(variables.get("extended_by"), int):
+            petition.extension_days = variables["extended_by"]
+
+    @staticmethod
+    def _merge(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
+        if variables.get("decision") != "merge" or petition.duplicate_of_id is not None:
+            return
+        target = session.scalar(select(Petition).where(Petition.tracking_code == variables.get("duplicate_of")))
+        if target is None:
+            return
+        petition.duplicate_of_id = target.id
+        target.repeat_count += 1
+        outcome.record("petition.merged", into=target.tracking_code)
+
+    @staticmethod
+    def _documents(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
+        kinds = [properties["document"] for _, properties in outcome.reached if properties.get("document")]
+        if not kinds:
+            return
+        names = dict(session.execute(select(Department.code, Department.name)).all())
+        for kind in kinds:
+            document = documents.issue(session, petition, kind, variables, names, outcome.now)
+            if document is None:
+                continue
+            if kind in REPLY_DOCUMENTS:
+                petition.replied_at = outcome.now
+            outcome.record("document.issued", actor="system", kind=kind, number=document.number,
+                           title=document.title, document_id=document.id)

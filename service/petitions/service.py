@@ -1,0 +1,248 @@
+"""Registering petitions and reading them back, for staff and for the public."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.audit.models import AuditEvent
+from service.clock import Clock
+from service.engine.commands import Actor, CompleteTask, StartInstance
+from service.engine.models import TASK_OPEN, DeadlineRecord, HumanTask
+from service.engine.runtime import Runtime
+from service.errors import Conflict, Forbidden, Invalid, NotFound
+from service.identity.models import Department
+from service.petitions import access
+from service.petitions.access import Viewer
+from service.petitions.models import Category, Petition, PetitionDepartment, PetitionDocument
+from service.petitions.projection import business_key
+from service.petitions.sealing import Sealer
+from service.petitions.vocabulary import CHANNELS, CLOSED_STATUSES, PETITIONER_KINDS, REQUEST_TYPES, STATUSES
+
+PROCESS_KEY = "petition"
+PUBLIC_ACTOR = "public"
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+@dataclass(frozen=True)
+class Registration:
+    channel: str
+    request_type: str
+    category: str
+    title: str
+    content: str
+    petitioner: Mapping[str, Any]
+    anonymous: bool = False
+    headcount: int = 1
+    received_at: datetime | None = None
+    urgency: str = "normal"
+
+
+def register_petition(
+    session: Session, *, runtime: Runtime, clock: Clock, sealer: Sealer, actor: Actor, registration: Registration
+) -> Petition:
+    """Create the petition and start its process in the caller's unit of work (both or neither)."""
+    now = clock.now()
+    _check_registration(session, registration, now)
+    person = registration.petitioner
+    id_number = (person.get("id_number") or "").strip()
+    petition = Petition(
+        tracking_code=new_tracking_code(), channel=registration.channel, request_type=registration.request_type,
+        category=registration.category, title=registration.title.strip(), content=registration.content.strip(),
+        petitioner_name=None if registration.anonymous else person.get("name"),
+        petitioner_phone=None if registration.anonymous else person.get("phone"),
+        petitioner_kind=person.get("kind"),
+        petitioner_id_sealed=sealer.seal(id_number) if id_number and not registration.anonymous else None,
+        anonymous=registration.anonymous, headcount=registration.headcount, urgency=registration.urgency,
+        received_at=registration.received_at or now, registered_by=actor.username, registered_at=now,
+        status="registered", co_departments=[], repeat_count=0, extension_days=0, updated_at=now,
+    )
+    session.add(petition)
+    session.flush()
+    outcome = runtime.execute(StartInstance(
+        model_key=PROCESS_KEY, actor=actor, business_key=business_key(petition.id),
+        data={
+            "petition_id": petition.id, "received_at": petition.received_at.isoformat(),
+            "channel": petition.channel, "request_type": petition.request_type, "category": petition.category,
+            "urgency": petition.urgency, "anonymous": petition.anonymous, "headcount": petition.headcount,
+        },
+    ), session=session)
+    petition.process_instance_id = outcome.instance.id
+    return petition
+
+
+def _check_registration(session: Session, registration: Registration, now: datetime) -> None:
+    errors: dict[str, str] = {}
+    if registration.channel not in CHANNELS:
+        errors["channel"] = "未知的渠道"
+    if registration.request_type not in REQUEST_TYPES:
+        errors["request_type"] = "未知的诉求类型"
+    category = session.get(Category, registration.category)
+    if category is None or not category.active:
+        errors["category"] = "未知的分类"
+    if not registration.title.strip():
+        errors["title"] = "标题不能为空"
+    if not registration.content.strip():
+        errors["content"] = "内容不能为空"
+    person = registration.petitioner
+    if not registration.anonymous and not (person.get("name") or "").strip():
+        errors["petitioner.name"] = "实名反映须填写姓名（或选择匿名）"
+    if person.get("kind") is not None and person.get("kind") not in PETITIONER_KINDS:
+        errors["petitioner.kind"] = "未知的信访人类别"
+    if registration.headcount < 1:
+        errors["headcount"] = "人数至少为 1"
+    if registration.received_at is not None and registration.received_at > now + _CLOCK_SKEW:
+        errors["received_at"] = "收到时间不能晚于现在"
+    if errors:
+        raise Invalid("登记信息有误", errors=errors)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PetitionQuery:
+    status: str | None = None
+    category: str | None = None
+    department: str | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def list_petitions(session: Session, viewer: Viewer, query: PetitionQuery) -> tuple[Sequence[Petition], int]:
+    statement = select(Petition).where(access.visible_clause(viewer))
+    if query.status:
+        statement = statement.where(Petition.status == query.status)
+    if query.category:
+        statement = statement.where(or_(Petition.category == query.category,
+                                        Petition.category.like(f"{query.category}.%")))
+    if query.department:
+        statement = statement.where(exists(select(PetitionDepartment.id).where(
+            PetitionDepartment.petition_id == Petition.id, PetitionDepartment.department_code == query.department)))
+    if query.q:
+        pattern = f"%{query.q.strip()}%"
+        statement = statement.where(or_(Petition.title.ilike(pattern), Petition.content.ilike(pattern),
+                                        Petition.tracking_code == query.q.strip().upper()))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(
+        statement.order_by(Petition.received_at.desc(), Petition.id.desc())
+        .offset((query.page - 1) * query.per_page).limit(query.per_page)
+    ).all()
+    return rows, int(total)
+
+
+def get_visible(session: Session, viewer: Viewer, petition_id: int) -> Petition:
+    petition = session.get(Petition, petition_id)
+    if petition is None:
+        raise NotFound("信访事项不存在")
+    if not access.may_view(session, viewer, petition):
+        raise Forbidden("无权查看该信访事项")
+    return petition
+
+
+def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
+    deadlines = session.scalars(
+        select(DeadlineRecord).where(DeadlineRecord.instance_id == petition.process_instance_id)
+        .order_by(DeadlineRecord.id)
+    ).all() if petition.process_instance_id else []
+    tasks = open_tasks_of(session, petition.id)
+    docs = session.scalars(select(PetitionDocument).where(PetitionDocument.petition_id == petition.id)
+                           .order_by(PetitionDocument.id)).all()
+    duplicate_of = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
+    return {
+        "petition": petition,
+        "status_label": STATUSES.get(petition.status, petition.status),
+        "petitioner": access.petitioner_view(petition, access.identity_visibility(viewer, petition), sealer),
+        "deadlines": deadlines, "current_tasks": tasks, "documents": docs,
+        "duplicate_of": duplicate_of.tracking_code if duplicate_of else None,
+    }
+
+
+def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:
+    return session.scalars(select(HumanTask).where(
+        HumanTask.business_key == business_key(petition_id), HumanTask.status == TASK_OPEN
+    ).order_by(HumanTask.created_at)).all()
+
+
+def history(session: Session, petition: Petition) -> Sequence[AuditEvent]:
+    return session.scalars(select(AuditEvent).where(AuditEvent.business_key == business_key(petition.id))
+                           .order_by(AuditEvent.id)).all()
+
+
+# -- the public side ---------------------------------------------------------------------------------
+
+_PUBLIC_EVENTS = {
+    "petition.registered": lambda data: "已登记，查询码已生成",
+    "petition.status_changed": lambda data: STATUSES.get(data.get("new"), "办理状态更新"),
+    "document.issued": lambda data: f"已出具《{data.get('title')}》",
+}
+
+
+def find_by_code(session: Session, tracking_code: str) -> Petition:
+    petition = session.scalar(select(Petition).where(Petition.tracking_code == tracking_code.strip().upper()))
+    if petition is None:
+        raise NotFound("查询码不存在")
+    return petition
+
+
+def public_view(session: Session, petition: Petition) -> dict[str, Any]:
+    """Status, a timeline without internal names or notes, and the reply once it is served."""
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS)
+    ).order_by(AuditEvent.id)).all()
+    petitioner_docs = {d.id for d in session.scalars(select(PetitionDocument).where(
+        PetitionDocument.petition_id == petition.id, PetitionDocument.for_petitioner.is_(True)))}
+    timeline = [
+        {"at": event.at, "event": _PUBLIC_EVENTS[event.action](event.data)}
+        for event in events
+        if event.action != "document.issued" or event.data.get("document_id") in petitioner_docs
+    ]
+    view: dict[str, Any] = {
+        "tracking_code": petition.tracking_code, "status": petition.status,
+        "status_label": STATUSES.get(petition.status, petition.status), "timeline": timeline,
+        "received_at": petition.received_at, "title": petition.title,
+        "can_evaluate": evaluation_task(session, petition) is not None,
+    }
+    if petition.replied_at is not None and petition.reply_text:
+        view["reply"] = {"text": petition.reply_text, "replied_at": petition.replied_at}
+    return view
+
+
+def evaluation_task(session: Session, petition: Petition) -> HumanTask | None:
+    return session.scalar(select(HumanTask).where(
+        HumanTask.business_key == business_key(petition.id), HumanTask.status == TASK_OPEN,
+        HumanTask.form_key == "follow_up",
+    ))
+
+
+def evaluate(session: Session, *, runtime: Runtime, petition: Petition, satisfaction: str, comment: str | None,
+             resolved: bool | None = None) -> None:
+    """The petitioner's own evaluation completes the follow-up task (回访评价) as the petitioner."""
+    task = evaluation_task(session, petition)
+    if task is None:
+        raise Conflict("当前不在评价阶段")
+    data: dict[str, Any] = {"satisfaction": satisfaction, "follow_up_comment": comment or ""}
+    if resolved is not None:
+        data["resolved"] = resolved
+    petitioner = Actor(username=f"{PUBLIC_ACTOR}:petitioner", groups=frozenset({task.candidate_group or ""}))
+    runtime.execute(CompleteTask(task_id=task.id, actor=petitioner, data=data), session=session)
+
+
+def closed(petition: Petition) -> bool:
+    return petition.status in CLOSED_STATUSES
+
+
+def department_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Department.code, Department.name)).all())
