@@ -17,7 +17,7 @@ DEPLOY_ORDER = {".json": 0, ".dmn": 1, ".bpmn": 2}
 
 
 def _services(settings: Settings | None = None):  # type: ignore[no-untyped-def]
-    from service.app import build_services
+    from service.container import build_services
 
     return build_services(settings or Settings())
 
@@ -33,8 +33,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     with services.db.transaction() as session:
         seed.seed_reference_data(session)
     files = sorted(
-        [*settings.forms_dir.glob("*.json"), *settings.processes_dir.glob("*.dmn"),
-         *settings.processes_dir.glob("*.bpmn")],
+        [
+            *settings.forms_dir.glob("*.json"),
+            *settings.processes_dir.glob("*.dmn"),
+            *settings.processes_dir.glob("*.bpmn"),
+        ],
         key=lambda p: (DEPLOY_ORDER[p.suffix], p.name),
     )
     status = _deploy(services, files)
@@ -60,8 +63,14 @@ def _deploy(services, files: Sequence[Path]) -> int:  # type: ignore[no-untyped-
     for path in files:
         try:
             with services.db.transaction() as session:
-                deployed = deploy_source(session, source=path.read_bytes(), filename=path.name, actor="cli",
-                                         roles=ROLES, now=services.clock.now())
+                deployed = deploy_source(
+                    session,
+                    source=path.read_bytes(),
+                    filename=path.name,
+                    actor="cli",
+                    roles=ROLES,
+                    now=services.clock.now(),
+                )
         except DeployRejected as rejected:
             failed += 1
             for problem in rejected.problems:
@@ -88,8 +97,16 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else os.urandom(12).hex()
     services = _services()
     with services.db.transaction() as session:
-        user = create_user(session, username=args.username, role=args.role, department=args.department,
-                           password=password, display_name=args.name, actor="cli", now=services.clock.now())
+        user = create_user(
+            session,
+            username=args.username,
+            role=args.role,
+            department=args.department,
+            password=password,
+            display_name=args.name,
+            actor="cli",
+            now=services.clock.now(),
+        )
     print(f"created user {user.username} ({user.role})")
     if not args.password_stdin:
         print(f"initial password: {password}")

@@ -36,7 +36,9 @@ def _secret_key() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or _default_database_url())
+    database_url: str = field(
+        default_factory=lambda: os.environ.get("DATABASE_URL") or _default_database_url()
+    )
     broker_url: str | None = field(default_factory=lambda: os.environ.get("CELERY_BROKER_URL") or None)
     secret_key: str = field(default_factory=_secret_key)
     processes_dir: Path = field(

@@ -94,8 +94,8 @@ class Database:
         self.engine = engine
         target = bind if bind is not None else engine
         options: dict[str, Any] = {"expire_on_commit": False}
-        self._sessions = sessionmaker(bind=target, **options)
-        self._readers = self._sessions
+        self._sessions: sessionmaker[Session] = sessionmaker(bind=target, **options)
+        self._readers: sessionmaker[Session] = self._sessions
         if isinstance(target, Connection):
             # Tests bind every session to one connection inside an outer transaction that is rolled
             # back afterwards: each unit of work becomes a SAVEPOINT, and read sessions join without

@@ -35,8 +35,11 @@ def seed_reference_data(session: Session) -> int:
     added = 0
     for order, item in enumerate(taxonomy["departments"]):
         if session.get(Department, item["code"]) is None:
-            session.add(Department(code=item["code"], name=item["name"], kind=item["kind"], active=True,
-                                   sort_order=order))
+            session.add(
+                Department(
+                    code=item["code"], name=item["name"], kind=item["kind"], active=True, sort_order=order
+                )
+            )
             added += 1
     session.flush()
     for order, item in enumerate(taxonomy["categories"]):
@@ -45,14 +48,24 @@ def seed_reference_data(session: Session) -> int:
     return added
 
 
-def _add_category(session: Session, item: dict[str, Any], parent: str | None, parent_department: str | None,
-                  order: int) -> int:
+def _add_category(
+    session: Session, item: dict[str, Any], parent: str | None, parent_department: str | None, order: int
+) -> int:
     added = 0
     department = item.get("department", parent_department)
     if session.get(Category, item["code"]) is None:
-        session.add(Category(code=item["code"], name=item["name"], parent_code=parent,
-                             default_department=department, restricted=item.get("restricted", False),
-                             focus_tag=item.get("focus_tag"), active=True, sort_order=order))
+        session.add(
+            Category(
+                code=item["code"],
+                name=item["name"],
+                parent_code=parent,
+                default_department=department,
+                restricted=item.get("restricted", False),
+                focus_tag=item.get("focus_tag"),
+                active=True,
+                sort_order=order,
+            )
+        )
         session.flush()
         added += 1
     for index, child in enumerate(item.get("children", [])):
@@ -65,6 +78,13 @@ def seed_demo_users(session: Session, now: datetime) -> int:
     if session.scalar(select(func.count()).select_from(User)):
         return 0
     for username, role, department, name in DEMO_USERS:
-        create_user(session, username=username, role=role, department=department, password=DEMO_PASSWORD,
-                    display_name=name, now=now)
+        create_user(
+            session,
+            username=username,
+            role=role,
+            department=department,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            now=now,
+        )
     return len(DEMO_USERS)

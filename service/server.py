@@ -6,8 +6,9 @@ import logging
 
 from waitress import serve as waitress_serve
 
-from service.app import build_services, create_app
+from service.app import create_app
 from service.config import Settings
+from service.container import build_services
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from service.app import Services, build_services, create_app
+from service.app import create_app
 from service.clock import LOCAL_TZ, FrozenClock
 from service.config import PROJECT_ROOT, Settings
+from service.container import Services, build_services
 from service.db import Database, make_engine
 from tests.support import ApiClient, prepare_database
 
@@ -45,7 +46,7 @@ def postgres_unavailable_reason() -> str | None:
                 connection.execute(text("SELECT 1"))
             engine.dispose()
             _pg_reason.append(None)
-        except Exception as error:  # noqa: BLE001 - any failure means "not available"
+        except Exception as error:
             _pg_reason.append(f"no PostgreSQL at {PG_ADMIN_URL}: {type(error).__name__}")
     return _pg_reason[0]
 
@@ -58,9 +59,14 @@ def worker_suffix(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def settings_template(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
-        database_url="sqlite://", broker_url=None, secret_key="test-secret-key",
-        processes_dir=PROJECT_ROOT / "processes", forms_dir=PROJECT_ROOT / "forms",
-        token_ttl_seconds=3600, allow_time_travel=True, public_rate_limit=1000,
+        database_url="sqlite://",
+        broker_url=None,
+        secret_key="test-secret-key",
+        processes_dir=PROJECT_ROOT / "processes",
+        forms_dir=PROJECT_ROOT / "forms",
+        token_ttl_seconds=3600,
+        allow_time_travel=True,
+        public_rate_limit=1000,
     )
 
 
@@ -132,7 +138,9 @@ def harness(sqlite_engine: Engine, settings_template: Settings) -> Iterator[Harn
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_harness(request: pytest.FixtureRequest, settings_template: Settings) -> Iterator[Harness]:
     """The same test on SQLite and on PostgreSQL."""
-    engine: Engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "postgres_engine")
+    engine: Engine = request.getfixturevalue(
+        "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    )
     yield from _harness(engine, replace(settings_template, database_url=str(engine.url)))
 
 
@@ -143,10 +151,19 @@ def api(harness: Harness) -> ApiClient:
 
 def petition_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "channel": "letter", "request_type": "complaint", "category": "logistics.canteen",
-        "title": "二食堂饭菜价格上涨", "content": "近两周二食堂多个窗口饭菜价格上涨约两成，希望学校核查。",
-        "petitioner": {"name": "张三", "phone": "13812345678", "kind": "student", "id_number": "610102200001011234"},
-        "anonymous": False, "headcount": 1,
+        "channel": "letter",
+        "request_type": "complaint",
+        "category": "logistics.canteen",
+        "title": "二食堂饭菜价格上涨",
+        "content": "近两周二食堂多个窗口饭菜价格上涨约两成，希望学校核查。",
+        "petitioner": {
+            "name": "张三",
+            "phone": "13812345678",
+            "kind": "student",
+            "id_number": "610102200001011234",
+        },
+        "anonymous": False,
+        "headcount": 1,
     }
     body.update(overrides)
     return body

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from service import seed
-from service.app import Services, build_services
 from service.config import Settings
+from service.container import Services, build_services
 from service.engine.deployment import deploy_source
 from service.identity.models import User
 from service.identity.roles import ROLES
@@ -22,8 +22,11 @@ DEPLOY_ORDER = {".json": 0, ".dmn": 1, ".bpmn": 2}
 
 
 def deployable_files(settings: Settings) -> list[Path]:
-    files = [*settings.forms_dir.glob("*.json"), *settings.processes_dir.glob("*.dmn"),
-             *settings.processes_dir.glob("*.bpmn")]
+    files = [
+        *settings.forms_dir.glob("*.json"),
+        *settings.processes_dir.glob("*.dmn"),
+        *settings.processes_dir.glob("*.bpmn"),
+    ]
     return sorted(files, key=lambda p: (DEPLOY_ORDER[p.suffix], p.name))
 
 
@@ -35,7 +38,9 @@ def prepare_database(url: str, settings: Settings) -> None:
     with services.db.transaction() as session:
         seed.seed_reference_data(session)
         for path in deployable_files(settings):
-            deploy_source(session, source=path.read_bytes(), filename=path.name, actor="test", roles=ROLES, now=now)
+            deploy_source(
+                session, source=path.read_bytes(), filename=path.name, actor="test", roles=ROLES, now=now
+            )
         seed.seed_demo_users(session, now)
     services.db.dispose()
 

@@ -24,11 +24,11 @@ def register_api(app: Flask) -> None:
         },
     )
     api = Api(app)
-    api.register_blueprint(health.blp)                # /healthz
-    api.register_blueprint(auth.blp)                  # /api/v1/auth
-    api.register_blueprint(petitions.blp)             # /api/v1/petitions
-    api.register_blueprint(tasks.blp)                 # /api/v1/tasks
-    api.register_blueprint(process_models.blp)        # /api/v1/process-models, /api/v1/process-instances
-    api.register_blueprint(public.blp)                # /api/v1/public
+    api.register_blueprint(health.blp)  # /healthz
+    api.register_blueprint(auth.blp)  # /api/v1/auth
+    api.register_blueprint(petitions.blp)  # /api/v1/petitions
+    api.register_blueprint(tasks.blp)  # /api/v1/tasks
+    api.register_blueprint(process_models.blp)  # /api/v1/process-models, /api/v1/process-instances
+    api.register_blueprint(public.blp)  # /api/v1/public
     problems.install(app)
     app.teardown_appcontext(context.close_session)

@@ -31,6 +31,14 @@ class TokenSchema(BaseSchema):
 def issue_token(credentials: dict[str, str]) -> dict[str, Any]:
     user = authenticate(session(), credentials["username"], credentials["password"])
     token = services().tokens.issue(user)
-    return {"access_token": token.access_token, "token_type": "Bearer", "expires_in": token.expires_in,
-            "user": {"username": user.username, "display_name": user.display_name, "role": user.role,
-                     "department": user.department_code}}
+    return {
+        "access_token": token.access_token,
+        "token_type": "Bearer",
+        "expires_in": token.expires_in,
+        "user": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "department": user.department_code,
+        },
+    }

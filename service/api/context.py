@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
-from service.app import Services, services_of
+from service.container import Services, services_of
 from service.errors import Forbidden, Unauthorized
 from service.identity.models import User
 

@@ -16,8 +16,12 @@ def healthz() -> tuple[dict[str, Any], int]:
     try:
         session().execute(text("SELECT 1"))
         database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+    except Exception:
         database = "unavailable"
-    body = {"status": "ok" if database == "ok" else "degraded", "database": database,
-            "database_backend": services().db.dialect, "worker": "celery" if services().settings.broker_url else "in-process"}
+    body = {
+        "status": "ok" if database == "ok" else "degraded",
+        "database": database,
+        "database_backend": services().db.dialect,
+        "worker": "celery" if services().settings.broker_url else "in-process",
+    }
     return body, 200 if database == "ok" else 503

@@ -31,18 +31,23 @@ def register(body: dict[str, Any]) -> Any:
         raise Forbidden("只有登记员和研判员可以登记信访事项")
     app = services()
     with app.db.transaction() as tx:
-        petition = petitions.register_petition(
-            tx, runtime=app.runtime, clock=app.clock, sealer=app.sealer, actor=actor_for(user),
+        return petitions.register_petition(
+            tx,
+            runtime=app.runtime,
+            clock=app.clock,
+            sealer=app.sealer,
+            actor=actor_for(user),
             registration=petitions.Registration(**body),
         )
-    return petition
 
 
 @blp.route("", methods=["GET"])
 @blp.arguments(PetitionQuerySchema, location="query")
 @blp.response(200, PetitionListSchema)
 def search(query: dict[str, Any]) -> dict[str, Any]:
-    items, total = petitions.list_petitions(session(), Viewer.of(current_user()), petitions.PetitionQuery(**query))
+    items, total = petitions.list_petitions(
+        session(), Viewer.of(current_user()), petitions.PetitionQuery(**query)
+    )
     return {"items": items, "total": total}
 
 
@@ -52,7 +57,8 @@ def show(petition_id: int) -> dict[str, Any]:
     viewer = Viewer.of(current_user())
     petition = petitions.get_visible(session(), viewer, petition_id)
     view = petitions.detail(session(), viewer, petition, services().sealer)
-    return PetitionDetailSchema().dump(petition) | PetitionViewSchema().dump(view)
+    result: dict[str, Any] = PetitionDetailSchema().dump(petition) | PetitionViewSchema().dump(view)
+    return result
 
 
 @blp.route("/<int:petition_id>/history", methods=["GET"])

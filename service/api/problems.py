@@ -14,27 +14,48 @@ from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, 
 log = logging.getLogger(__name__)
 
 _STATUS: dict[type[DomainError], int] = {
-    NotFound: 404, Conflict: 409, Forbidden: 403, Unauthorized: 401, Invalid: 422, ProcedureError: 500,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthorized: 401,
+    Invalid: 422,
+    ProcedureError: 500,
 }
 
 
 def status_for(kind: type[DomainError], status: int) -> None:
     """Let an edge module give its own DomainError subclass an HTTP status (e.g. 429)."""
     _STATUS[kind] = status
+
+
 _HTTP_TITLES = {
-    400: "请求格式错误", 401: "未登录或登录已过期", 403: "无权操作", 404: "未找到", 405: "不支持的请求方法",
-    409: "状态冲突", 413: "请求内容过大", 415: "不支持的内容类型", 422: "输入有误", 429: "请求过于频繁",
+    400: "请求格式错误",
+    401: "未登录或登录已过期",
+    403: "无权操作",
+    404: "未找到",
+    405: "不支持的请求方法",
+    409: "状态冲突",
+    413: "请求内容过大",
+    415: "不支持的内容类型",
+    422: "输入有误",
+    429: "请求过于频繁",
     500: "服务器内部错误",
 }
 
 
-def problem(status: int, title: str, detail: str, errors: dict[str, Any] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
-    response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype="application/problem+json")
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -71,8 +92,12 @@ def install(app: Flask) -> None:
     @app.errorhandler(DeployRejected)
     def _rejected(error: DeployRejected) -> Response:
         errors = {p.element_id or f"file.{i}": p.message for i, p in enumerate(error.problems)}
-        return problem(422, "流程定义未通过校验", f"共 {len(error.problems)} 个问题",
-                       errors | {"problems": [p.as_dict() for p in error.problems]})
+        return problem(
+            422,
+            "流程定义未通过校验",
+            f"共 {len(error.problems)} 个问题",
+            errors | {"problems": [p.as_dict() for p in error.problems]},
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

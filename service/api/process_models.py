@@ -102,8 +102,9 @@ def deploy() -> Any:
         raise Invalid("请以 application/xml 请求体或 multipart 文件上传流程定义", errors={"file": "缺少文件"})
     app = services()
     with app.db.transaction() as tx:
-        deployed = deploy_source(tx, source=source, filename=filename, actor=user.username, roles=ROLES,
-                                 now=app.clock.now())
+        deployed = deploy_source(
+            tx, source=source, filename=filename, actor=user.username, roles=ROLES, now=app.clock.now()
+        )
     return deployed, 201 if deployed.created else 200
 
 

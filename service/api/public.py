@@ -40,7 +40,10 @@ def submit(body: dict[str, Any]) -> Any:
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.register_petition(
-            tx, runtime=app.runtime, clock=app.clock, sealer=app.sealer,
+            tx,
+            runtime=app.runtime,
+            clock=app.clock,
+            sealer=app.sealer,
             actor=Actor(username=petitions.PUBLIC_ACTOR),
             registration=petitions.Registration(channel="online", **body),
         )
@@ -64,6 +67,12 @@ def evaluate(body: dict[str, Any], tracking_code: str) -> dict[str, Any]:
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.find_by_code(tx, tracking_code)
-        petitions.evaluate(tx, runtime=app.runtime, petition=petition, satisfaction=body["satisfaction"],
-                           comment=body.get("comment"), resolved=body.get("resolved"))
+        petitions.evaluate(
+            tx,
+            runtime=app.runtime,
+            petition=petition,
+            satisfaction=body["satisfaction"],
+            comment=body.get("comment"),
+            resolved=body.get("resolved"),
+        )
     return petitions.public_view(session(), petitions.find_by_code(session(), tracking_code))

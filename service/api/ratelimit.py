@@ -16,7 +16,9 @@ class TooManyRequests(DomainError):
 
 
 class RateLimiter:
-    def __init__(self, limit_per_minute: Callable[[], int], now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit_per_minute: Callable[[], int], now: Callable[[], float] = time.monotonic
+    ) -> None:
         self._limit = limit_per_minute
         self._now = now
         self._windows: dict[str, tuple[int, int]] = {}

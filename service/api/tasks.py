@@ -24,8 +24,15 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="å¾…å
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, TaskListSchema)
 def list_open(query: dict[str, Any]) -> dict[str, Any]:
-    return {"items": tasks.list_tasks(session(), current_user(), petition_id=query.get("petition_id"),
-                                      mine=query["mine"], everyone=query["all"])}
+    return {
+        "items": tasks.list_tasks(
+            session(),
+            current_user(),
+            petition_id=query.get("petition_id"),
+            mine=query["mine"],
+            everyone=query["all"],
+        )
+    }
 
 
 @blp.route("/<task_id>", methods=["GET"])
@@ -34,8 +41,12 @@ def show(task_id: str) -> dict[str, Any]:
     row, _ = tasks.get_task(session(), current_user(), task_id)
     runtime = services().runtime
     schema, title = runtime.task_form(session(), row)
-    return TaskSchema().dump(row) | {"form_schema": schema, "form_title": title,
-                                     "data": runtime.task_data(session(), row)}
+    result: dict[str, Any] = TaskSchema().dump(row) | {
+        "form_schema": schema,
+        "form_title": title,
+        "data": runtime.task_data(session(), row),
+    }
+    return result
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
@@ -59,6 +70,7 @@ def release(task_id: str) -> Any:
 @blp.response(200, NextTasksSchema)
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     user = require_writer()
-    outcome = services().runtime.execute(CompleteTask(task_id=task_id, actor=actor_for(user), data=body["data"]))
+    outcome = services().runtime.execute(
+        CompleteTask(task_id=task_id, actor=actor_for(user), data=body["data"])
+    )
     return {"next_tasks": outcome.created_tasks}
-

@@ -49,9 +49,16 @@ def _json_default(value: Any) -> Any:
 
 def event_hash(event: AuditEvent) -> str:
     body = {
-        "id": event.id, "at": event.at.isoformat(), "actor": event.actor, "action": event.action,
-        "instance_id": event.instance_id, "business_key": event.business_key, "task_id": event.task_id,
-        "element_id": event.element_id, "data": event.data, "prev_hash": event.prev_hash,
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "instance_id": event.instance_id,
+        "business_key": event.business_key,
+        "task_id": event.task_id,
+        "element_id": event.element_id,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -74,9 +81,16 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
     rows = []
     for pending in events:
         row = AuditEvent(
-            id=head.last_id + 1, at=at, actor=pending.actor, action=pending.action,
-            instance_id=pending.instance_id, business_key=pending.business_key, task_id=pending.task_id,
-            element_id=pending.element_id, data=to_json_value(pending.data), prev_hash=head.last_hash,
+            id=head.last_id + 1,
+            at=at,
+            actor=pending.actor,
+            action=pending.action,
+            instance_id=pending.instance_id,
+            business_key=pending.business_key,
+            task_id=pending.task_id,
+            element_id=pending.element_id,
+            data=to_json_value(pending.data),
+            prev_hash=head.last_hash,
         )
         row.hash = event_hash(row)
         head.last_id, head.last_hash = row.id, row.hash
@@ -95,8 +109,10 @@ class Verification:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "intact": self.intact, "checked": self.checked,
-            "first_broken_id": self.first_broken_id, "reason": self.reason,
+            "intact": self.intact,
+            "checked": self.checked,
+            "first_broken_id": self.first_broken_id,
+            "reason": self.reason,
         }
 
 
@@ -105,9 +121,13 @@ def verify(session: Session) -> Verification:
     expected_prev, expected_id, checked = GENESIS_HASH, 1, 0
     last_seen = 0
     while True:
-        batch = session.execute(
-            select(AuditEvent).where(AuditEvent.id > last_seen).order_by(AuditEvent.id).limit(_BATCH)
-        ).scalars().all()
+        batch = (
+            session.execute(
+                select(AuditEvent).where(AuditEvent.id > last_seen).order_by(AuditEvent.id).limit(_BATCH)
+            )
+            .scalars()
+            .all()
+        )
         if not batch:
             break
         for event in batch:

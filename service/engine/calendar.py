@@ -58,14 +58,24 @@ class DeadlineRule:
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> DeadlineRule:
         return cls(
-            id=raw["id"], title=raw["title"], unit=raw["unit"], count=raw.get("count"),
-            starts=raw.get("starts", ""), article=raw.get("article", ""), max_count=raw.get("max_count"),
+            id=raw["id"],
+            title=raw["title"],
+            unit=raw["unit"],
+            count=raw.get("count"),
+            starts=raw.get("starts", ""),
+            article=raw.get("article", ""),
+            max_count=raw.get("max_count"),
         )
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "unit": self.unit, "count": self.count,
-            "starts": self.starts, "article": self.article, "max_count": self.max_count,
+            "id": self.id,
+            "title": self.title,
+            "unit": self.unit,
+            "count": self.count,
+            "starts": self.starts,
+            "article": self.article,
+            "max_count": self.max_count,
         }
 
 
@@ -91,9 +101,13 @@ class Deadline:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rule": self.rule, "unit": self.unit, "count": self.count,
-            "start_at": self.start_at.isoformat(), "due_at": self.due_at.isoformat(),
-            "provisional": self.provisional, "calendar": self.calendar,
+            "rule": self.rule,
+            "unit": self.unit,
+            "count": self.count,
+            "start_at": self.start_at.isoformat(),
+            "due_at": self.due_at.isoformat(),
+            "provisional": self.provisional,
+            "calendar": self.calendar,
         }
 
 
@@ -143,9 +157,13 @@ class BusinessCalendar:
         """Working days after `start` up to and including `end` (negative when end is earlier)."""
         if end < start:
             return -self.workdays_between(end, start)
-        return sum(1 for offset in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(offset)))
+        return sum(
+            1 for offset in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(offset))
+        )
 
-    def deadline(self, rule_id: str, start: datetime | date | str | Deadline, count: int | None = None) -> Deadline:
+    def deadline(
+        self, rule_id: str, start: datetime | date | str | Deadline, count: int | None = None
+    ) -> Deadline:
         rule = self.rules.get(rule_id)
         if rule is None:
             raise ValueError(f"unknown deadline rule {rule_id!r}")

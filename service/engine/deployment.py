@@ -53,7 +53,7 @@ def deploy_source(
     root = parse_xml(text)
     if kind_of(root) == "dmn":
         return _deploy_dmn(session, root, text, actor, now)
-    return _deploy_bpmn(session, root, text, actor, roles, now)
+    return _deploy_bpmn(session, root, text, actor=actor, roles=roles, now=now)
 
 
 def _deploy_form(session: Session, text: str, actor: str, now: datetime) -> Deployed:
@@ -63,8 +63,16 @@ def _deploy_form(session: Session, text: str, actor: str, now: datetime) -> Depl
     except (json.JSONDecodeError, FormDefinitionError, Exception) as error:
         raise DeployRejected([Problem(None, f"表单定义无效：{error}")]) from error
     canonical = _canonical(form)
-    return _store(session, key=form["key"], name=form.get("title", form["key"]), kind="form",
-                  source=canonical, sha=_sha(canonical), actor=actor, now=now)
+    return _store(
+        session,
+        key=form["key"],
+        name=form.get("title", form["key"]),
+        kind="form",
+        source=canonical,
+        sha=_sha(canonical),
+        actor=actor,
+        now=now,
+    )
 
 
 def _deploy_dmn(session: Session, root: etree._Element, text: str, actor: str, now: datetime) -> Deployed:
@@ -78,22 +86,34 @@ def _deploy_dmn(session: Session, root: etree._Element, text: str, actor: str, n
             parser.dmn_parsers[decision_id].parse()
     except Exception as error:
         raise DeployRejected([Problem(root.get("id"), f"决策表解析失败：{error}")]) from error
-    elements = {decision_id: {"type": "decision", "name": parser.dmn_parsers[decision_id].get_name()}
-                for decision_id in decisions}
+    elements = {
+        decision_id: {"type": "decision", "name": parser.dmn_parsers[decision_id].get_name()}
+        for decision_id in decisions
+    }
     key = root.get("id") or (decisions[0] if decisions else "decisions")
-    return _store(session, key=key, name=root.get("name") or key, kind="dmn", source=text,
-                  sha=_sha(text), actor=actor, now=now, elements=elements)
+    return _store(
+        session,
+        key=key,
+        name=root.get("name") or key,
+        kind="dmn",
+        source=text,
+        sha=_sha(text),
+        actor=actor,
+        now=now,
+        elements=elements,
+    )
 
 
 def _deploy_bpmn(
-    session: Session, root: etree._Element, text: str, actor: str, roles: frozenset[str], now: datetime
+    session: Session, root: etree._Element, text: str, *, actor: str, roles: frozenset[str], now: datetime
 ) -> Deployed:
     forms = latest_sources(session, "form")
     form_schemas = {key: json.loads(source) for key, (_, source) in forms.items()}
     dmn_files = latest_sources(session, "dmn")
     decision_index = _decision_index(session, dmn_files)
     context = DeployContext(
-        forms=form_schemas, roles=roles,
+        forms=form_schemas,
+        roles=roles,
         decisions={decision: source for decision, (_, source) in decision_index.items()},
         helper_names=HELPER_NAMES,
     )
@@ -103,8 +123,19 @@ def _deploy_bpmn(
     pinned_forms = {key: form_schemas[key] for key in sorted(info.form_keys)}
     pinned_decisions = {d: decision_index[d][0] for d in sorted(info.decision_refs)}
     sha = _sha(text + _canonical(pinned_forms) + _canonical(pinned_decisions))
-    return _store(session, key=info.key, name=info.name, kind="bpmn", source=text, sha=sha, actor=actor,
-                  now=now, elements=info.elements, forms=pinned_forms, decisions=pinned_decisions)
+    return _store(
+        session,
+        key=info.key,
+        name=info.name,
+        kind="bpmn",
+        source=text,
+        sha=sha,
+        actor=actor,
+        now=now,
+        elements=info.elements,
+        forms=pinned_forms,
+        decisions=pinned_decisions,
+    )
 
 
 def latest_sources(session: Session, kind: str) -> dict[str, tuple[int, str]]:
@@ -119,7 +150,8 @@ def latest_sources(session: Session, kind: str) -> dict[str, tuple[int, str]]:
     rows = session.execute(
         select(ProcessModelVersion.model_key, ProcessModelVersion.id, ProcessModelVersion.source).join(
             newest,
-            (newest.c.model_key == ProcessModelVersion.model_key) & (newest.c.version == ProcessModelVersion.version),
+            (newest.c.model_key == ProcessModelVersion.model_key)
+            & (newest.c.version == ProcessModelVersion.version),
         )
     )
     return {key: (version_id, source) for key, version_id, source in rows}
@@ -130,14 +162,23 @@ def _decision_index(session: Session, dmn_files: Mapping[str, tuple[int, str]]) 
     index: dict[str, tuple[int, str]] = {}
     for version_id, source in dmn_files.values():
         row = session.get(ProcessModelVersion, version_id)
-        for decision_id in (row.elements if row else {}):
+        for decision_id in row.elements if row else {}:
             index[decision_id] = (version_id, source)
     return index
 
 
 def _store(
-    session: Session, *, key: str, name: str, kind: str, source: str, sha: str, actor: str, now: datetime,
-    elements: Mapping[str, Any] | None = None, forms: Mapping[str, Any] | None = None,
+    session: Session,
+    *,
+    key: str,
+    name: str,
+    kind: str,
+    source: str,
+    sha: str,
+    actor: str,
+    now: datetime,
+    elements: Mapping[str, Any] | None = None,
+    forms: Mapping[str, Any] | None = None,
     decisions: Mapping[str, int] | None = None,
 ) -> Deployed:
     model = session.get(ProcessModel, key)
@@ -148,22 +189,43 @@ def _store(
     elif model.kind != kind:
         raise DeployRejected([Problem(None, f"{key} 已被一个 {model.kind} 模型使用")])
     existing = session.scalar(
-        select(ProcessModelVersion).where(ProcessModelVersion.model_key == key, ProcessModelVersion.sha256 == sha)
+        select(ProcessModelVersion).where(
+            ProcessModelVersion.model_key == key, ProcessModelVersion.sha256 == sha
+        )
     )
     if existing is not None:
         return Deployed(key, existing.version, kind, False, existing.id)
-    number = (session.scalar(
-        select(func.max(ProcessModelVersion.version)).where(ProcessModelVersion.model_key == key)
-    ) or 0) + 1
+    number = (
+        session.scalar(
+            select(func.max(ProcessModelVersion.version)).where(ProcessModelVersion.model_key == key)
+        )
+        or 0
+    ) + 1
     model.name = name
     row = ProcessModelVersion(
-        model_key=key, version=number, sha256=sha, source=source, forms=dict(forms or {}),
-        decisions=dict(decisions or {}), elements=dict(elements or {}), deployed_by=actor, deployed_at=now,
+        model_key=key,
+        version=number,
+        sha256=sha,
+        source=source,
+        forms=dict(forms or {}),
+        decisions=dict(decisions or {}),
+        elements=dict(elements or {}),
+        deployed_by=actor,
+        deployed_at=now,
     )
     session.add(row)
     session.flush()
-    chain.append(session, [PendingEvent(actor=actor, action="model.deployed",
-                                        data={"key": key, "kind": kind, "version": number, "sha256": sha})], at=now)
+    chain.append(
+        session,
+        [
+            PendingEvent(
+                actor=actor,
+                action="model.deployed",
+                data={"key": key, "kind": kind, "version": number, "sha256": sha},
+            )
+        ],
+        at=now,
+    )
     return Deployed(key, number, kind, True, row.id)
 
 

@@ -19,8 +19,13 @@ from jsonschema.exceptions import ValidationError
 OptionSource = Callable[[], list[tuple[str, str]]]
 
 _TYPE_NAMES = {
-    "string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否", "array": "列表",
-    "object": "对象", "null": "空",
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是/否",
+    "array": "列表",
+    "object": "对象",
+    "null": "空",
 }
 
 
@@ -57,7 +62,7 @@ def resolve_options(schema: Mapping[str, Any], sources: Mapping[str, OptionSourc
             if isinstance(source_name, str) and source_name in sources:
                 choices = sources[source_name]()
                 node["enum"] = [value for value, _ in choices]
-                node["x-enum-labels"] = {value: label for value, label in choices}
+                node["x-enum-labels"] = dict(choices)
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):
@@ -92,10 +97,7 @@ def validate_submission(schema: Mapping[str, Any], data: Any) -> dict[str, str]:
 def _field_title(schema: Mapping[str, Any], path: list[Any]) -> str:
     node: Any = schema
     for part in path:
-        if isinstance(part, str):
-            node = node.get("properties", {}).get(part, {})
-        else:
-            node = node.get("items", {})
+        node = node.get("properties", {}).get(part, {}) if isinstance(part, str) else node.get("items", {})
     title = node.get("title") if isinstance(node, dict) else None
     return str(title or (path[-1] if path else "表单"))
 
@@ -115,7 +117,7 @@ def _describe(error: ValidationError, schema: Mapping[str, Any]) -> tuple[str, s
         return where, f"{title}的取值无效"
     if keyword == "type":
         names = expected if isinstance(expected, list) else [expected]
-        return where, f"{title}应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}"
+        return where, f"{title}应为{'或'.join(_TYPE_NAMES.get(str(n), str(n)) for n in names)}"
     if keyword == "maxLength":
         return where, f"{title}不能超过 {expected} 个字"
     if keyword == "minLength":
@@ -135,7 +137,8 @@ def _describe(error: ValidationError, schema: Mapping[str, Any]) -> tuple[str, s
 
 def _extra_fields(error: ValidationError) -> list[str]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    allowed = set((error.schema or {}).get("properties", {}))  # type: ignore[union-attr]
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = set(schema.get("properties", {}))
     return sorted(key for key in instance if key not in allowed)
 
 

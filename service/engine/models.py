@@ -98,7 +98,7 @@ class HumanTask(Base):
 
 
 class DeadlineRecord(Base):
-    """Every deadline the engine computed, with the rule and calendar used (DESIGN: deadlines are computed)."""
+    """Every deadline the engine computed, with the rule and the calendar data it used."""
 
     __tablename__ = "deadline"
 

@@ -43,7 +43,7 @@ def element_id(task: Task) -> str:
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
-    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+    return list(workflow.get_tasks(state=TaskState.READY, manual=True))
 
 
 def interpolate(template: str, data: Mapping[str, Any], engine: ScriptEngine) -> str:
@@ -75,7 +75,9 @@ def sync_human_tasks(
     }
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     created = [
-        _new_task(session, instance, task, elements.get(element_id(task), {}), engine, now)
+        _new_task(
+            session, instance, task=task, element=elements.get(element_id(task), {}), engine=engine, now=now
+        )
         for task_id, task in ready.items()
         if task_id not in open_rows
     ]
@@ -100,6 +102,7 @@ def _known(workflow: BpmnWorkflow, task_id: str) -> bool:
 def _new_task(
     session: Session,
     instance: ProcessInstance,
+    *,
     task: Task,
     element: Mapping[str, Any],
     engine: ScriptEngine,
@@ -109,30 +112,49 @@ def _new_task(
     group = element.get("candidate_groups")
     assignee = element.get("assignee")
     row = HumanTask(
-        id=str(task.id), instance_id=instance.id, business_key=instance.business_key,
-        element_id=element_id(task), title=element.get("name") or element_id(task),
+        id=str(task.id),
+        instance_id=instance.id,
+        business_key=instance.business_key,
+        element_id=element_id(task),
+        title=element.get("name") or element_id(task),
         form_key=element.get("form_key", ""),
         candidate_group=interpolate(group, data, engine) if group else None,
         assignee=(interpolate(assignee, data, engine) or None) if assignee else None,
-        status=TASK_OPEN, created_at=now,
+        status=TASK_OPEN,
+        created_at=now,
     )
     due_expression = element.get("due_date")
     if due_expression:
         due = engine.environment.evaluate(_EXPRESSION.fullmatch(due_expression.strip()).group(1), data)  # type: ignore[union-attr]
         if isinstance(due, Deadline):
             row.due_at, row.deadline_rule = due.due_at, due.rule
-            session.add(_deadline_row(instance.id, row.id, row.element_id, due, now))
+            session.add(
+                _deadline_row(
+                    instance_id=instance.id, task_id=row.id, element=row.element_id, due=due, now=now
+                )
+            )
         elif due is not None:
             row.due_at = as_moment(due)
     session.add(row)
     return row
 
 
-def _deadline_row(instance_id: str, task_id: str | None, element: str, due: Deadline, now: datetime) -> DeadlineRecord:
+def _deadline_row(
+    *, instance_id: str, task_id: str | None, element: str, due: Deadline, now: datetime
+) -> DeadlineRecord:
     return DeadlineRecord(
-        instance_id=instance_id, task_id=task_id, element_id=element, rule=due.rule, unit=due.unit,
-        count=due.count, start_at=due.start_at, due_at=due.due_at, provisional=due.provisional,
-        calendar=due.calendar, status="active", created_at=now,
+        instance_id=instance_id,
+        task_id=task_id,
+        element_id=element,
+        rule=due.rule,
+        unit=due.unit,
+        count=due.count,
+        start_at=due.start_at,
+        due_at=due.due_at,
+        provisional=due.provisional,
+        calendar=due.calendar,
+        status="active",
+        created_at=now,
     )
 
 

@@ -35,7 +35,6 @@ from service.db import Database
 from service.engine import projections
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
-    Actor,
     CancelInstance,
     ClaimTask,
     Command,
@@ -80,12 +79,26 @@ class Outcome:
     def ended(self) -> bool:
         return self.instance.status != INSTANCE_RUNNING
 
-    def record(self, action: str, *, actor: str | None = None, task_id: str | None = None,
-               element_id: str | None = None, **data: Any) -> None:
-        self.events.append(PendingEvent(
-            actor=actor or self.command.actor.username, action=action, instance_id=self.instance.id,
-            business_key=self.instance.business_key, task_id=task_id, element_id=element_id, data=data,
-        ))
+    def record(
+        self,
+        action: str,
+        *,
+        actor: str | None = None,
+        task_id: str | None = None,
+        element_id: str | None = None,
+        **data: Any,
+    ) -> None:
+        self.events.append(
+            PendingEvent(
+                actor=actor or self.command.actor.username,
+                action=action,
+                instance_id=self.instance.id,
+                business_key=self.instance.business_key,
+                task_id=task_id,
+                element_id=element_id,
+                data=data,
+            )
+        )
 
 
 class InstanceListener(Protocol):
@@ -138,8 +151,11 @@ class Runtime:
 
     def _apply(self, session: Session, command: Command) -> Outcome:
         handlers: dict[type, Callable[[Session, Any], Outcome]] = {
-            StartInstance: self._start, CompleteTask: self._complete, ClaimTask: self._claim,
-            FireTimers: self._fire_timers, CancelInstance: self._cancel,
+            StartInstance: self._start,
+            CompleteTask: self._complete,
+            ClaimTask: self._claim,
+            FireTimers: self._fire_timers,
+            CancelInstance: self._cancel,
         }
         return handlers[type(command)](session, command)
 
@@ -152,15 +168,25 @@ class Runtime:
         workflow = BpmnWorkflow(loaded.spec, dict(loaded.subprocess_specs), script_engine=engine)
         workflow.task_tree.data.update(command.data)
         instance = ProcessInstance(
-            id=str(uuid.uuid4()), model_key=version.model_key, version_id=version.id,
-            business_key=command.business_key, status=INSTANCE_RUNNING, state={},
-            completed_elements=[], active_elements=[], revision=0,
-            started_by=command.actor.username, started_at=now, updated_at=now,
+            id=str(uuid.uuid4()),
+            model_key=version.model_key,
+            version_id=version.id,
+            business_key=command.business_key,
+            status=INSTANCE_RUNNING,
+            state={},
+            completed_elements=[],
+            active_elements=[],
+            revision=0,
+            started_by=command.actor.username,
+            started_at=now,
+            updated_at=now,
         )
         session.add(instance)
         session.flush()
         outcome = Outcome(command, instance, version, now)
-        outcome.record("instance.started", model=version.model_key, version=version.version, data=command.data)
+        outcome.record(
+            "instance.started", model=version.model_key, version=version.version, data=command.data
+        )
         self._advance(session, outcome, workflow, engine, before=set())
         return outcome
 
@@ -181,12 +207,16 @@ class Runtime:
         before = projections.completed_ids(workflow)
         outcome = Outcome(command, instance, version, now)
         outcome.record(
-            "task.completed", task_id=row.id, element_id=row.element_id, title=row.title,
-            before={key: task.data.get(key) for key in data}, after=data,
+            "task.completed",
+            task_id=row.id,
+            element_id=row.element_id,
+            title=row.title,
+            before={key: task.data.get(key) for key in data},
+            after=data,
         )
         row.completed_by = command.actor.username
         task.data.update(data)
-        self._run_engine(lambda: task.run(), row.element_id)
+        self._run_engine(task.run, row.element_id)
         self._advance(session, outcome, workflow, engine, before=before)
         return outcome
 
@@ -209,8 +239,9 @@ class Runtime:
             action = "task.claimed"
         version = self.versions.get(session, instance.version_id)
         outcome = Outcome(command, instance, version, self.clock.now())
-        outcome.record(action, task_id=row.id, element_id=row.element_id, title=row.title,
-                       assignee=row.assignee)
+        outcome.record(
+            action, task_id=row.id, element_id=row.element_id, title=row.title, assignee=row.assignee
+        )
         instance.revision += 1
         self._finish(session, outcome)
         return outcome
@@ -233,9 +264,9 @@ class Runtime:
         version = self.versions.get(session, instance.version_id)
         now = self.clock.now()
         outcome = Outcome(command, instance, version, now)
-        for row in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN
-        )):
+        for row in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
+        ):
             row.status, row.completed_at = TASK_CANCELLED, now
             outcome.closed_tasks.append(row)
         instance.status, instance.ended_at, instance.active_elements = INSTANCE_CANCELLED, now, []
@@ -246,7 +277,13 @@ class Runtime:
 
     # -- shared steps --------------------------------------------------------------------------
     def _advance(
-        self, session: Session, outcome: Outcome, workflow: BpmnWorkflow, engine: ScriptEngine, *, before: set[UUID]
+        self,
+        session: Session,
+        outcome: Outcome,
+        workflow: BpmnWorkflow,
+        engine: ScriptEngine,
+        *,
+        before: set[UUID],
     ) -> None:
         """Engine steps, then every projection, listener and audit event of this command."""
         instance, elements = outcome.instance, outcome.version.elements
@@ -256,26 +293,42 @@ class Runtime:
             session, instance=instance, workflow=workflow, elements=elements, engine=engine, now=outcome.now
         )
         outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
-        outcome.reached = [(projections.element_id(t), elements.get(projections.element_id(t), {}).get(
-            "properties", {})) for t in reached]
+        outcome.reached = [
+            (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))
+            for t in reached
+        ]
         outcome.variables = _variables(reached, projections.ready_user_tasks(workflow))
         outcome.status_before = instance.business_status
         instance.business_status = _business_status(instance.business_status, outcome, elements)
         done = set(instance.completed_elements)
-        instance.completed_elements = [*instance.completed_elements, *sorted(
-            {projections.element_id(t) for t in reached if t.task_spec.bpmn_id} - done)]
+        instance.completed_elements = [
+            *instance.completed_elements,
+            *sorted({projections.element_id(t) for t in reached if t.task_spec.bpmn_id} - done),
+        ]
         instance.active_elements = projections.active_elements(workflow)
         if workflow.is_completed():
             instance.status, instance.ended_at = INSTANCE_COMPLETED, outcome.now
             outcome.record("instance.completed")
         for row in changes.created:
-            outcome.record("task.created", actor="system", task_id=row.id, element_id=row.element_id,
-                           title=row.title, candidate_group=row.candidate_group, due_at=row.due_at,
-                           deadline_rule=row.deadline_rule)
+            outcome.record(
+                "task.created",
+                actor="system",
+                task_id=row.id,
+                element_id=row.element_id,
+                title=row.title,
+                candidate_group=row.candidate_group,
+                due_at=row.due_at,
+                deadline_rule=row.deadline_rule,
+            )
         for row in changes.closed:
             if row.status == TASK_CANCELLED:
-                outcome.record("task.cancelled", actor="system", task_id=row.id, element_id=row.element_id,
-                               title=row.title)
+                outcome.record(
+                    "task.cancelled",
+                    actor="system",
+                    task_id=row.id,
+                    element_id=row.element_id,
+                    title=row.title,
+                )
         prune(workflow)
         instance.state = self.codec.dump(workflow)
         instance.updated_at = outcome.now
@@ -291,7 +344,13 @@ class Runtime:
     def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:
         try:
             step()
-        except (SpiffWorkflowException, SandboxLimitExceeded, SandboxViolation, ValueError, TypeError) as error:
+        except (
+            SpiffWorkflowException,
+            SandboxLimitExceeded,
+            SandboxViolation,
+            ValueError,
+            TypeError,
+        ) as error:
             where = getattr(getattr(error, "task_spec", None), "bpmn_id", None) or element
             raise ProcedureError(f"流程执行失败（{where or '引擎'}）：{error}") from error
 
@@ -319,14 +378,17 @@ class Runtime:
 
         return self.specs.get(version.sha256, load)
 
-    def _load(self, session: Session, instance: ProcessInstance, version: VersionSnapshot,
-              engine: ScriptEngine) -> BpmnWorkflow:
+    def _load(
+        self, session: Session, instance: ProcessInstance, version: VersionSnapshot, engine: ScriptEngine
+    ) -> BpmnWorkflow:
         loaded = self._loaded(session, version)
         return self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
 
     def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
         statement = (
-            select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+            select(ProcessInstance)
+            .where(ProcessInstance.id == instance_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         )
         instance = session.execute(statement).scalar_one_or_none()
@@ -401,7 +463,9 @@ def _variables(reached: list[Task], ready: list[Task]) -> dict[str, Any]:
     return merged
 
 
-def _business_status(current: str | None, outcome: Outcome, elements: Mapping[str, Mapping[str, Any]]) -> str | None:
+def _business_status(
+    current: str | None, outcome: Outcome, elements: Mapping[str, Mapping[str, Any]]
+) -> str | None:
     status = current
     for _, properties in outcome.reached:
         status = properties.get("status", status)

@@ -28,14 +28,70 @@ MAX_SEQUENCE = 100_000
 MAX_INT_BITS = 4096
 
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
-    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.Break,
-    ast.Continue, ast.Pass, ast.Delete, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp,
-    ast.Call, ast.keyword, ast.Name, ast.Load, ast.Store, ast.Del, ast.Constant, ast.List, ast.Tuple,
-    ast.Dict, ast.Set, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension,
-    ast.Subscript, ast.Slice, ast.Attribute, ast.JoinedStr, ast.FormattedValue, ast.Starred,
-    ast.And, ast.Or, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
-    ast.BitAnd, ast.BitOr, ast.BitXor, ast.USub, ast.UAdd, ast.Not, ast.Invert, ast.Eq, ast.NotEq,
-    ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
+    ast.Module,
+    ast.Expression,
+    ast.Expr,
+    ast.Assign,
+    ast.AugAssign,
+    ast.If,
+    ast.For,
+    ast.Break,
+    ast.Continue,
+    ast.Pass,
+    ast.Delete,
+    ast.BoolOp,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.keyword,
+    ast.Name,
+    ast.Load,
+    ast.Store,
+    ast.Del,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.Set,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.comprehension,
+    ast.Subscript,
+    ast.Slice,
+    ast.Attribute,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.Starred,
+    ast.And,
+    ast.Or,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.Pow,
+    ast.BitAnd,
+    ast.BitOr,
+    ast.BitXor,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.Invert,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
 )
 
 _REFUSED_NODE_REASONS: dict[type[ast.AST], str] = {
@@ -58,27 +114,105 @@ _REFUSED_NODE_REASONS: dict[type[ast.AST], str] = {
     ast.Raise: "不允许 raise",
 }
 
-_FORBIDDEN_NAMES = frozenset({
-    "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "globals",
-    "locals", "vars", "dir", "type", "object", "super", "input", "breakpoint", "help", "memoryview",
-    "bytearray", "bytes", "classmethod", "staticmethod", "property", "id", "exit", "quit", "print",
-    "format", "iter", "next", "callable", "issubclass", "reload",
-})
+_FORBIDDEN_NAMES = frozenset(
+    {
+        "eval",
+        "exec",
+        "compile",
+        "open",
+        "getattr",
+        "setattr",
+        "delattr",
+        "hasattr",
+        "globals",
+        "locals",
+        "vars",
+        "dir",
+        "type",
+        "object",
+        "super",
+        "input",
+        "breakpoint",
+        "help",
+        "memoryview",
+        "bytearray",
+        "bytes",
+        "classmethod",
+        "staticmethod",
+        "property",
+        "id",
+        "exit",
+        "quit",
+        "print",
+        "format",
+        "iter",
+        "next",
+        "callable",
+        "issubclass",
+        "reload",
+    }
+)
 
-SAFE_ATTRIBUTES = frozenset({
-    # str
-    "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "startswith", "endswith",
-    "replace", "join", "find", "count", "isdigit", "isalpha", "isalnum", "isspace", "title",
-    "splitlines", "casefold",
-    # dict / list / set
-    "get", "keys", "values", "items", "append", "extend", "index", "insert", "pop", "remove",
-    "copy", "add", "union", "intersection", "difference", "issubset", "issuperset", "setdefault",
-    # dates
-    "year", "month", "day", "hour", "minute", "second", "date", "isoformat", "weekday",
-    "isoweekday",
-    # values returned by domain helpers
-    "due_at", "rule", "unit", "provisional",
-})
+SAFE_ATTRIBUTES = frozenset(
+    {
+        # str
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "split",
+        "rsplit",
+        "startswith",
+        "endswith",
+        "replace",
+        "join",
+        "find",
+        "count",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "isspace",
+        "title",
+        "splitlines",
+        "casefold",
+        # dict / list / set
+        "get",
+        "keys",
+        "values",
+        "items",
+        "append",
+        "extend",
+        "index",
+        "insert",
+        "pop",
+        "remove",
+        "copy",
+        "add",
+        "union",
+        "intersection",
+        "difference",
+        "issubset",
+        "issuperset",
+        "setdefault",
+        # dates
+        "year",
+        "month",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "date",
+        "isoformat",
+        "weekday",
+        "isoweekday",
+        # values returned by domain helpers
+        "due_at",
+        "rule",
+        "unit",
+        "provisional",
+    }
+)
 
 _SAFE_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?0?\d{0,2}(\.\d{1,2})?[sdfx%]?$")
 _UNSAFE_PERCENT_FORMAT = re.compile(r"%[-+ #0]*(\*|\d{3,})|%[-+ #0]*\d*\.(\*|\d{3,})")
@@ -126,17 +260,19 @@ def _node_reason(node: ast.AST) -> str | None:  # noqa: PLR0911 - one check per 
         if node.attr not in SAFE_ATTRIBUTES:
             return f"不允许访问属性：{node.attr}"
     if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
-        spec = node.format_spec
-        literal = (
-            isinstance(spec, ast.JoinedStr)
-            and len(spec.values) == 1
-            and isinstance(spec.values[0], ast.Constant)
-            and isinstance(spec.values[0].value, str)
-        )
-        if not literal or not _SAFE_FORMAT_SPEC.match(spec.values[0].value):  # type: ignore[union-attr]
+        spec = _literal_format_spec(node.format_spec)
+        if spec is None or not _SAFE_FORMAT_SPEC.match(spec):
             return "格式说明只允许简单的常量（如 .2f、03d）"
     if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
         return "不允许 bytes 常量"
+    return None
+
+
+def _literal_format_spec(spec: ast.expr) -> str | None:
+    if isinstance(spec, ast.JoinedStr) and len(spec.values) == 1:
+        part = spec.values[0]
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            return part.value
     return None
 
 
@@ -223,7 +359,10 @@ class _Rewriter(ast.NodeTransformer):
     """Routes the operations that can blow up through the guard (names start with "_pf_")."""
 
     _BINOPS: Mapping[type[ast.operator], str] = {
-        ast.Mult: "_pf_mul", ast.Add: "_pf_add", ast.Pow: "_pf_pow", ast.Mod: "_pf_mod",
+        ast.Mult: "_pf_mul",
+        ast.Add: "_pf_add",
+        ast.Pow: "_pf_pow",
+        ast.Mod: "_pf_mod",
     }
 
     def _call(self, name: str, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
@@ -256,7 +395,11 @@ class _Rewriter(ast.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.func, ast.Attribute):
             return self._call(
-                "_pf_method", node.func.value, ast.Constant(node.func.attr), *node.args, keywords=node.keywords
+                "_pf_method",
+                node.func.value,
+                ast.Constant(node.func.attr),
+                *node.args,
+                keywords=node.keywords,
             )
         return node
 
@@ -277,10 +420,29 @@ def compile_checked(source: str, mode: str) -> CodeType:
 
 
 _SAFE_BUILTINS: dict[str, Any] = {
-    "abs": abs, "all": all, "any": any, "bool": bool, "dict": dict, "enumerate": enumerate,
-    "float": float, "int": int, "len": len, "list": list, "max": max, "min": min, "round": round,
-    "set": set, "sorted": sorted, "str": str, "sum": sum, "tuple": tuple, "zip": zip,
-    "reversed": reversed, "True": True, "False": False, "None": None,
+    "abs": abs,
+    "all": all,
+    "any": any,
+    "bool": bool,
+    "dict": dict,
+    "enumerate": enumerate,
+    "float": float,
+    "int": int,
+    "len": len,
+    "list": list,
+    "max": max,
+    "min": min,
+    "round": round,
+    "set": set,
+    "sorted": sorted,
+    "str": str,
+    "sum": sum,
+    "tuple": tuple,
+    "zip": zip,
+    "reversed": reversed,
+    "True": True,
+    "False": False,
+    "None": None,
 }
 
 
@@ -296,8 +458,12 @@ def _namespace(data: Mapping[str, Any], helpers: Helpers, guard: _Guard) -> dict
     builtins["range"] = guard.range
     namespace: dict[str, Any] = {"__builtins__": builtins}
     namespace.update(
-        _pf_iter=guard.iterate, _pf_mul=guard.mul, _pf_add=guard.add, _pf_pow=guard.pow,
-        _pf_mod=guard.mod, _pf_method=guard.method,
+        _pf_iter=guard.iterate,
+        _pf_mul=guard.mul,
+        _pf_add=guard.add,
+        _pf_pow=guard.pow,
+        _pf_mod=guard.mod,
+        _pf_method=guard.method,
     )
     namespace.update(helpers.functions)
     namespace.update(data)

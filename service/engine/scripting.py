@@ -34,7 +34,7 @@ def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
         return (as_moment(start) + timedelta(days=days)).isoformat()
 
     functions: Mapping[str, Any] = {
-        "now": lambda: clock.now(),
+        "now": clock.now,
         "today": lambda: clock.now().astimezone(LOCAL_TZ).date(),
         "deadline": deadline,
         "reminder_before": reminder_before,

@@ -32,22 +32,72 @@ DMN_NAMESPACES = (
 )
 NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
 
-FLOW_NODES = frozenset({
-    "startEvent", "endEvent", "userTask", "task", "manualTask", "scriptTask", "businessRuleTask",
-    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "subProcess", "callActivity",
-})
-SUPPORTED_INSIDE_PROCESS = FLOW_NODES | frozenset({
-    "sequenceFlow", "laneSet", "lane", "flowNodeRef", "childLaneSet", "textAnnotation", "text",
-    "association", "dataObject", "dataObjectReference", "dataStoreReference", "extensionElements",
-    "documentation", "incoming", "outgoing", "conditionExpression", "script",
-    "multiInstanceLoopCharacteristics", "loopCardinality", "completionCondition", "timerEventDefinition",
-    "timeDate", "timeDuration", "timeCycle", "messageEventDefinition", "errorEventDefinition",
-    "escalationEventDefinition", "terminateEventDefinition", "signalEventDefinition",
-    "dataInputAssociation", "dataOutputAssociation", "sourceRef", "targetRef", "ioSpecification",
-    "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs", "dataOutputRefs",
-    "property", "categoryValueRef",
-})
+FLOW_NODES = frozenset(
+    {
+        "startEvent",
+        "endEvent",
+        "userTask",
+        "task",
+        "manualTask",
+        "scriptTask",
+        "businessRuleTask",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "eventBasedGateway",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "subProcess",
+        "callActivity",
+    }
+)
+SUPPORTED_INSIDE_PROCESS = FLOW_NODES | frozenset(
+    {
+        "sequenceFlow",
+        "laneSet",
+        "lane",
+        "flowNodeRef",
+        "childLaneSet",
+        "textAnnotation",
+        "text",
+        "association",
+        "dataObject",
+        "dataObjectReference",
+        "dataStoreReference",
+        "extensionElements",
+        "documentation",
+        "incoming",
+        "outgoing",
+        "conditionExpression",
+        "script",
+        "multiInstanceLoopCharacteristics",
+        "loopCardinality",
+        "completionCondition",
+        "timerEventDefinition",
+        "timeDate",
+        "timeDuration",
+        "timeCycle",
+        "messageEventDefinition",
+        "errorEventDefinition",
+        "escalationEventDefinition",
+        "terminateEventDefinition",
+        "signalEventDefinition",
+        "dataInputAssociation",
+        "dataOutputAssociation",
+        "sourceRef",
+        "targetRef",
+        "ioSpecification",
+        "dataInput",
+        "dataOutput",
+        "inputSet",
+        "outputSet",
+        "dataInputRefs",
+        "dataOutputRefs",
+        "property",
+        "categoryValueRef",
+    }
+)
 TIMER_HELPERS = frozenset({"deadline", "reminder_before", "after_days"})
 _EXPRESSION = re.compile(r"\$\{(.+?)\}")
 _GROUP = re.compile(r"^[a-z_]+(@([a-z0-9_]+|\$\{.+\}))?$")
@@ -124,17 +174,26 @@ def describe_bpmn(root: etree._Element) -> ModelInfo:
     forms = {e["form_key"] for e in elements.values() if e.get("form_key")}
     decisions = {e["decision_ref"] for e in elements.values() if e.get("decision_ref")}
     return ModelInfo(
-        key=process.get("id", ""), name=process.get("name") or process.get("id", ""), kind="bpmn",
-        elements=elements, form_keys=frozenset(forms), decision_refs=frozenset(decisions),
+        key=process.get("id", ""),
+        name=process.get("name") or process.get("id") or "",
+        kind="bpmn",
+        elements=elements,
+        form_keys=frozenset(forms),
+        decision_refs=frozenset(decisions),
     )
 
 
 def _element_info(node: etree._Element, tag: str) -> dict[str, Any]:
     info: dict[str, Any] = {"type": tag, "name": node.get("name") or ""}
-    camunda = {etree.QName(k).localname: v for k, v in node.attrib.items() if etree.QName(k).namespace == CAMUNDA_NS}
+    camunda = {
+        etree.QName(k).localname: v for k, v in node.attrib.items() if etree.QName(k).namespace == CAMUNDA_NS
+    }
     for attribute, key in (
-        ("formKey", "form_key"), ("candidateGroups", "candidate_groups"), ("assignee", "assignee"),
-        ("dueDate", "due_date"), ("decisionRef", "decision_ref"),
+        ("formKey", "form_key"),
+        ("candidateGroups", "candidate_groups"),
+        ("assignee", "assignee"),
+        ("dueDate", "due_date"),
+        ("decisionRef", "decision_ref"),
     ):
         if attribute in camunda:
             info[key] = camunda[attribute]
@@ -202,35 +261,19 @@ def _unsupported_elements(process: etree._Element) -> Iterable[Problem]:
         if not isinstance(node.tag, str):
             continue
         qname = etree.QName(node)
-        if qname.namespace == BPMN_NS and qname.localname not in SUPPORTED_INSIDE_PROCESS and node is not process:
+        if (
+            qname.namespace == BPMN_NS
+            and qname.localname not in SUPPORTED_INSIDE_PROCESS
+            and node is not process
+        ):
             owner = node if node.get("id") else node.getparent()
-            yield Problem(owner.get("id") if owner is not None else None, f"不支持的元素：bpmn:{qname.localname}")
+            yield Problem(
+                owner.get("id") if owner is not None else None, f"不支持的元素：bpmn:{qname.localname}"
+            )
 
 
 def _element_problems(element: Mapping[str, Any], context: DeployContext) -> list[str]:
-    messages: list[str] = []
-    if element["type"] == "userTask":
-        form_key = element.get("form_key")
-        if not form_key:
-            messages.append("用户任务缺少表单（camunda:formKey）")
-        elif form_key not in context.forms:
-            messages.append(f"未知的表单：{form_key}")
-        groups = element.get("candidate_groups")
-        if not groups and not element.get("assignee"):
-            messages.append("用户任务缺少候选组（camunda:candidateGroups）")
-        for group in (g.strip() for g in (groups or "").split(",") if g.strip()):
-            if not _GROUP.match(group):
-                messages.append(f"候选组格式应为 角色 或 角色@部门：{group}")
-            elif group.split("@")[0] not in context.roles:
-                messages.append(f"不存在的角色：{group.split('@')[0]}")
-            messages.extend(_expression_problems(_EXPRESSION.findall(group), "eval"))
-        due = element.get("due_date")
-        if due:
-            found = _EXPRESSION.fullmatch(due.strip())
-            if not found:
-                messages.append("到期时间应写成 ${deadline('规则', 起算时间)}")
-            else:
-                messages.extend(_expression_problems([found.group(1)], "eval"))
+    messages = _user_task_problems(element, context) if element["type"] == "userTask" else []
     if element.get("decision_ref") and element["decision_ref"] not in context.decisions:
         messages.append(f"未部署的决策表：{element['decision_ref']}")
     if "condition" in element:
@@ -243,8 +286,39 @@ def _element_problems(element: Mapping[str, Any], context: DeployContext) -> lis
     return messages
 
 
+def _user_task_problems(element: Mapping[str, Any], context: DeployContext) -> list[str]:
+    messages: list[str] = []
+    form_key = element.get("form_key")
+    if not form_key:
+        messages.append("用户任务缺少表单（camunda:formKey）")
+    elif form_key not in context.forms:
+        messages.append(f"未知的表单：{form_key}")
+    groups = element.get("candidate_groups")
+    if not groups and not element.get("assignee"):
+        messages.append("用户任务缺少候选组（camunda:candidateGroups）")
+    listed = [g.strip() for g in (groups or "").split(",") if g.strip()]
+    if len(listed) > 1:
+        messages.append("每个用户任务只支持一个候选组（可用 ${…} 按数据选择）")
+    for group in listed:
+        if not _GROUP.match(group):
+            messages.append(f"候选组格式应为 角色 或 角色@部门：{group}")
+        elif group.split("@")[0] not in context.roles:
+            messages.append(f"不存在的角色：{group.split('@')[0]}")
+        messages.extend(_expression_problems(_EXPRESSION.findall(group), "eval"))
+    due = element.get("due_date")
+    if due:
+        found = _EXPRESSION.fullmatch(due.strip())
+        if not found:
+            messages.append("到期时间应写成 ${deadline('规则', 起算时间)}")
+        else:
+            messages.extend(_expression_problems([found.group(1)], "eval"))
+    return messages
+
+
 def _expression_problems(sources: Iterable[str], mode: str) -> list[str]:
-    return [f"表达式不安全或有误：{reason}" for source in sources for reason in check_source(source, mode=mode)]
+    return [
+        f"表达式不安全或有误：{reason}" for source in sources for reason in check_source(source, mode=mode)
+    ]
 
 
 def _timer_problems(expression: str, context: DeployContext) -> list[str]:
@@ -268,7 +342,7 @@ def _spiff_problem(error: Exception) -> Problem:
     return Problem(element_id, f"流程解析失败：{message}")
 
 
-class PetitionFlowParser(ClockedTimerParser, CamundaParser):
+class PetitionFlowParser(ClockedTimerParser, CamundaParser):  # type: ignore[misc]
     """Camunda-flavoured BPMN with timers that ask the command's clock instead of the wall clock."""
 
 

@@ -139,7 +139,9 @@ def _prune_tree(workflow: BpmnWorkflow | BpmnSubWorkflow) -> int:
         while stack:
             node, expanded = stack.pop()
             if expanded:
-                live_below[node.id] = _is_live(node) or any(live_below[c] for c in node._children if c in tasks)
+                live_below[node.id] = _is_live(node) or any(
+                    live_below[c] for c in node._children if c in tasks
+                )
             else:
                 stack.append((node, True))
                 stack.extend((tasks[c], False) for c in node._children if c in tasks)
@@ -165,8 +167,13 @@ def _prune_tree(workflow: BpmnWorkflow | BpmnSubWorkflow) -> int:
     for task in list(tasks.values()):
         parent = task.parent
         if (
-            task is root or parent is None or _is_live(task) or _is_live(parent)
-            or task.id in live_parents or len(task._children) != 1 or len(parent._children) != 1
+            task is root
+            or parent is None
+            or _is_live(task)
+            or _is_live(parent)
+            or task.id in live_parents
+            or len(task._children) != 1
+            or len(parent._children) != 1
         ):
             continue
         child = tasks[task._children[0]]

@@ -9,7 +9,7 @@ expression, which must use the calendar helpers (checked at deploy time).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.util import first
@@ -74,9 +74,12 @@ class ClockedCycle(CycleTimerEventDefinition):  # type: ignore[misc]
 
 
 class _ClockedTimerMixin:
+    node: Any
+    filename: str
+
     def parse_timer_event(self, event: Any) -> Any:
         description = self.get_event_description(event)  # type: ignore[attr-defined]
-        name = self.node.get("name", self.node.get("id"))  # type: ignore[attr-defined]
+        name = self.node.get("name", self.node.get("id"))
         time_date = first(self.xpath(".//bpmn:timeDate"))  # type: ignore[attr-defined]
         if time_date is not None:
             return ClockedTimeDate(name, time_date.text, description=description)
@@ -84,7 +87,9 @@ class _ClockedTimerMixin:
         if time_cycle is not None:
             return ClockedCycle(name, time_cycle.text, description=description)
         raise ValidationException(
-            "只支持 timeDate 与 timeCycle 定时器", node=self.node, file_name=self.filename  # type: ignore[attr-defined]
+            "只支持 timeDate 与 timeCycle 定时器",
+            node=self.node,
+            file_name=self.filename,
         )
 
 
@@ -103,7 +108,7 @@ class _BoundaryParser(_ClockedTimerMixin, CamundaBoundaryEventParser):  # type: 
 class ClockedTimerParser:
     """Mixed into the parser ahead of CamundaParser to swap in the clocked timer definitions."""
 
-    OVERRIDE_PARSER_CLASSES: dict[str, Any] = {}
+    OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, Any]] = {}
 
 
 def _install() -> None:

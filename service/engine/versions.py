@@ -31,9 +31,16 @@ class VersionSnapshot:
     @classmethod
     def of(cls, row: ProcessModelVersion, kind: str) -> VersionSnapshot:
         return cls(
-            id=row.id, model_key=row.model_key, kind=kind, version=row.version, sha256=row.sha256,
-            elements=row.elements or {}, forms=row.forms or {}, decisions=row.decisions or {},
-            deployed_at=row.deployed_at, deployed_by=row.deployed_by,
+            id=row.id,
+            model_key=row.model_key,
+            kind=kind,
+            version=row.version,
+            sha256=row.sha256,
+            elements=row.elements or {},
+            forms=row.forms or {},
+            decisions=row.decisions or {},
+            deployed_at=row.deployed_at,
+            deployed_by=row.deployed_by,
         )
 
 
@@ -66,10 +73,15 @@ class VersionStore:
 
     def sources(self, session: Session, version: VersionSnapshot) -> tuple[str, dict[str, str]]:
         """The diagram's XML and the sources of the decision tables it was deployed with."""
-        source = session.scalar(select(ProcessModelVersion.source).where(ProcessModelVersion.id == version.id))
+        source = session.scalar(
+            select(ProcessModelVersion.source).where(ProcessModelVersion.id == version.id)
+        )
         decisions = {}
         for decision_id, dmn_version_id in version.decisions.items():
-            decisions[decision_id] = session.scalar(
-                select(ProcessModelVersion.source).where(ProcessModelVersion.id == dmn_version_id)
-            ) or ""
+            decisions[decision_id] = (
+                session.scalar(
+                    select(ProcessModelVersion.source).where(ProcessModelVersion.id == dmn_version_id)
+                )
+                or ""
+            )
         return source or "", decisions

@@ -19,7 +19,7 @@ from service.identity.models import Department, User
 from service.identity.roles import AUDITOR, DEPARTMENT_ROLES, ROLE_LABELS, ROLES, candidate_groups
 
 # scrypt (memory-hard) through werkzeug; the parameters are stored in each hash, so they can grow.
-PASSWORD_METHOD = "scrypt:32768:8:1"
+PASSWORD_METHOD = "scrypt:32768:8:1"  # noqa: S105 - a KDF name, not a password
 _DUMMY_HASH = generate_password_hash("not-a-password", method=PASSWORD_METHOD)
 
 
@@ -28,8 +28,15 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    session: Session, *, username: str, role: str, password: str, department: str | None = None,
-    display_name: str | None = None, actor: str = "system", now: datetime,
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    department: str | None = None,
+    display_name: str | None = None,
+    actor: str = "system",
+    now: datetime,
 ) -> User:
     errors: dict[str, str] = {}
     if role not in ROLES:
@@ -41,19 +48,34 @@ def create_user(
     if not username or len(username) > 60:
         errors["username"] = "用户名不能为空且不超过 60 个字符"
     if len(password) < 4:
-        errors["password"] = "密码至少 4 个字符"
+        errors["password"] = "密码至少 4 个字符"  # noqa: S105 - a message, not a password
     if errors:
         raise Invalid("用户信息有误", errors=errors)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"用户名 {username} 已存在")
     user = User(
-        username=username, display_name=display_name or username, role=role, department_code=department,
-        password_hash=hash_password(password), active=True, token_generation=0, created_at=now,
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        department_code=department,
+        password_hash=hash_password(password),
+        active=True,
+        token_generation=0,
+        created_at=now,
     )
     session.add(user)
     session.flush()
-    chain.append(session, [PendingEvent(actor=actor, action="user.created",
-                                        data={"username": username, "role": role, "department": department})], at=now)
+    chain.append(
+        session,
+        [
+            PendingEvent(
+                actor=actor,
+                action="user.created",
+                data={"username": username, "role": role, "department": department},
+            )
+        ],
+        at=now,
+    )
     return user
 
 

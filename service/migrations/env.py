@@ -34,7 +34,11 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_url(), poolclass=pool.NullPool) if not _url().startswith("sqlite") else make_engine(_url())
+    engine = (
+        make_engine(_url(), poolclass=pool.NullPool)
+        if not _url().startswith("sqlite")
+        else make_engine(_url())
+    )
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():

@@ -61,12 +61,17 @@ def visible_clause(viewer: Viewer) -> ColumnElement[bool]:
 def may_view(session: Session, viewer: Viewer, petition: Petition) -> bool:
     if viewer.sees_all:
         return True
-    return session.scalar(
-        select(PetitionDepartment.id).where(
-            PetitionDepartment.petition_id == petition.id,
-            PetitionDepartment.department_code == viewer.department,
-        ).limit(1)
-    ) is not None
+    return (
+        session.scalar(
+            select(PetitionDepartment.id)
+            .where(
+                PetitionDepartment.petition_id == petition.id,
+                PetitionDepartment.department_code == viewer.department,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def identity_visibility(viewer: Viewer, petition: Petition) -> str:
@@ -100,8 +105,21 @@ def petitioner_view(petition: Petition, visibility: str, sealer: Sealer) -> dict
         return {"name": SEALED_TEXT, "phone": SEALED_TEXT, "kind": None, "id_number": None, "sealed": True}
     id_number = sealer.unseal(petition.petitioner_id_sealed) if petition.petitioner_id_sealed else None
     if visibility == FULL:
-        return {"name": petition.petitioner_name, "phone": petition.petitioner_phone, "kind": kind,
-                "id_number": id_number}
-    masked_id = id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:] if id_number and len(id_number) > 7 else None
-    return {"name": mask_name(petition.petitioner_name), "phone": mask_phone(petition.petitioner_phone),
-            "kind": kind, "id_number": masked_id, "masked": True}
+        return {
+            "name": petition.petitioner_name,
+            "phone": petition.petitioner_phone,
+            "kind": kind,
+            "id_number": id_number,
+        }
+    masked_id = (
+        id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
+        if id_number and len(id_number) > 7
+        else None
+    )
+    return {
+        "name": mask_name(petition.petitioner_name),
+        "phone": mask_phone(petition.petitioner_phone),
+        "kind": kind,
+        "id_number": masked_id,
+        "masked": True,
+    }

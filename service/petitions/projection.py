@@ -30,7 +30,7 @@ def business_key(petition_id: int) -> str:
 
 def petition_id_of(key: str | None) -> int | None:
     if key and key.startswith(BUSINESS_KEY_PREFIX):
-        return int(key[len(BUSINESS_KEY_PREFIX):])
+        return int(key[len(BUSINESS_KEY_PREFIX) :])
     return None
 
 
@@ -44,8 +44,13 @@ class PetitionProjection:
             return
         variables = outcome.variables
         if isinstance(outcome.command, StartInstance):
-            outcome.record("petition.registered", channel=petition.channel, request_type=petition.request_type,
-                           category=petition.category, tracking_code=petition.tracking_code)
+            outcome.record(
+                "petition.registered",
+                channel=petition.channel,
+                request_type=petition.request_type,
+                category=petition.category,
+                tracking_code=petition.tracking_code,
+            )
         self._route(session, petition, variables, outcome)
         self._copy_fields(petition, variables)
         self._merge(session, petition, variables, outcome)
@@ -66,10 +71,17 @@ class PetitionProjection:
             return
         petition.department, petition.co_departments = lead, co
         session.execute(delete(PetitionDepartment).where(PetitionDepartment.petition_id == petition.id))
-        session.add(PetitionDepartment(petition_id=petition.id, department_code=lead, role="lead",
-                                       assigned_at=outcome.now))
-        session.add_all(PetitionDepartment(petition_id=petition.id, department_code=code, role="co",
-                                           assigned_at=outcome.now) for code in co)
+        session.add(
+            PetitionDepartment(
+                petition_id=petition.id, department_code=lead, role="lead", assigned_at=outcome.now
+            )
+        )
+        session.add_all(
+            PetitionDepartment(
+                petition_id=petition.id, department_code=code, role="co", assigned_at=outcome.now
+            )
+            for code in co
+        )
         outcome.record("petition.routed", department=lead, co_departments=co)
 
     @staticmethod
@@ -91,7 +103,9 @@ class PetitionProjection:
     def _merge(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
         if variables.get("decision") != "merge" or petition.duplicate_of_id is not None:
             return
-        target = session.scalar(select(Petition).where(Petition.tracking_code == variables.get("duplicate_of")))
+        target = session.scalar(
+            select(Petition).where(Petition.tracking_code == variables.get("duplicate_of"))
+        )
         if target is None:
             return
         petition.duplicate_of_id = target.id
@@ -99,16 +113,26 @@ class PetitionProjection:
         outcome.record("petition.merged", into=target.tracking_code)
 
     @staticmethod
-    def _documents(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
+    def _documents(
+        session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome
+    ) -> None:
         kinds = [properties["document"] for _, properties in outcome.reached if properties.get("document")]
         if not kinds:
             return
         names = dict(session.execute(select(Department.code, Department.name)).all())
         for kind in kinds:
-            document = documents.issue(session, petition, kind, variables, names, outcome.now)
+            document = documents.issue(
+                session, petition, kind, variables=variables, department_names=names, now=outcome.now
+            )
             if document is None:
                 continue
             if kind in REPLY_DOCUMENTS:
                 petition.replied_at = outcome.now
-            outcome.record("document.issued", actor="system", kind=kind, number=document.number,
-                           title=document.title, document_id=document.id)
+            outcome.record(
+                "document.issued",
+                actor="system",
+                kind=kind,
+                number=document.number,
+                title=document.title,
+                document_id=document.id,
+            )

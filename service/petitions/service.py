@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,7 +51,13 @@ class Registration:
 
 
 def register_petition(
-    session: Session, *, runtime: Runtime, clock: Clock, sealer: Sealer, actor: Actor, registration: Registration
+    session: Session,
+    *,
+    runtime: Runtime,
+    clock: Clock,
+    sealer: Sealer,
+    actor: Actor,
+    registration: Registration,
 ) -> Petition:
     """Create the petition and start its process in the caller's unit of work (both or neither)."""
     now = clock.now()
@@ -59,26 +65,48 @@ def register_petition(
     person = registration.petitioner
     id_number = (person.get("id_number") or "").strip()
     petition = Petition(
-        tracking_code=new_tracking_code(), channel=registration.channel, request_type=registration.request_type,
-        category=registration.category, title=registration.title.strip(), content=registration.content.strip(),
+        tracking_code=new_tracking_code(),
+        channel=registration.channel,
+        request_type=registration.request_type,
+        category=registration.category,
+        title=registration.title.strip(),
+        content=registration.content.strip(),
         petitioner_name=None if registration.anonymous else person.get("name"),
         petitioner_phone=None if registration.anonymous else person.get("phone"),
         petitioner_kind=person.get("kind"),
         petitioner_id_sealed=sealer.seal(id_number) if id_number and not registration.anonymous else None,
-        anonymous=registration.anonymous, headcount=registration.headcount, urgency=registration.urgency,
-        received_at=registration.received_at or now, registered_by=actor.username, registered_at=now,
-        status="registered", co_departments=[], repeat_count=0, extension_days=0, updated_at=now,
+        anonymous=registration.anonymous,
+        headcount=registration.headcount,
+        urgency=registration.urgency,
+        received_at=registration.received_at or now,
+        registered_by=actor.username,
+        registered_at=now,
+        status="registered",
+        co_departments=[],
+        repeat_count=0,
+        extension_days=0,
+        updated_at=now,
     )
     session.add(petition)
     session.flush()
-    outcome = runtime.execute(StartInstance(
-        model_key=PROCESS_KEY, actor=actor, business_key=business_key(petition.id),
-        data={
-            "petition_id": petition.id, "received_at": petition.received_at.isoformat(),
-            "channel": petition.channel, "request_type": petition.request_type, "category": petition.category,
-            "urgency": petition.urgency, "anonymous": petition.anonymous, "headcount": petition.headcount,
-        },
-    ), session=session)
+    outcome = runtime.execute(
+        StartInstance(
+            model_key=PROCESS_KEY,
+            actor=actor,
+            business_key=business_key(petition.id),
+            data={
+                "petition_id": petition.id,
+                "received_at": petition.received_at.isoformat(),
+                "channel": petition.channel,
+                "request_type": petition.request_type,
+                "category": petition.category,
+                "urgency": petition.urgency,
+                "anonymous": petition.anonymous,
+                "headcount": petition.headcount,
+            },
+        ),
+        session=session,
+    )
     petition.process_instance_id = outcome.instance.id
     return petition
 
@@ -111,6 +139,7 @@ def _check_registration(session: Session, registration: Registration, now: datet
 
 # -- reading ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PetitionQuery:
     status: str | None = None
@@ -126,19 +155,32 @@ def list_petitions(session: Session, viewer: Viewer, query: PetitionQuery) -> tu
     if query.status:
         statement = statement.where(Petition.status == query.status)
     if query.category:
-        statement = statement.where(or_(Petition.category == query.category,
-                                        Petition.category.like(f"{query.category}.%")))
+        statement = statement.where(
+            or_(Petition.category == query.category, Petition.category.like(f"{query.category}.%"))
+        )
     if query.department:
-        statement = statement.where(exists(select(PetitionDepartment.id).where(
-            PetitionDepartment.petition_id == Petition.id, PetitionDepartment.department_code == query.department)))
+        statement = statement.where(
+            exists(
+                select(PetitionDepartment.id).where(
+                    PetitionDepartment.petition_id == Petition.id,
+                    PetitionDepartment.department_code == query.department,
+                )
+            )
+        )
     if query.q:
         pattern = f"%{query.q.strip()}%"
-        statement = statement.where(or_(Petition.title.ilike(pattern), Petition.content.ilike(pattern),
-                                        Petition.tracking_code == query.q.strip().upper()))
+        statement = statement.where(
+            or_(
+                Petition.title.ilike(pattern),
+                Petition.content.ilike(pattern),
+                Petition.tracking_code == query.q.strip().upper(),
+            )
+        )
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.scalars(
         statement.order_by(Petition.received_at.desc(), Petition.id.desc())
-        .offset((query.page - 1) * query.per_page).limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
     return rows, int(total)
 
@@ -153,39 +195,52 @@ def get_visible(session: Session, viewer: Viewer, petition_id: int) -> Petition:
 
 
 def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
-    deadlines = session.scalars(
-        select(DeadlineRecord).where(DeadlineRecord.instance_id == petition.process_instance_id)
-        .order_by(DeadlineRecord.id)
-    ).all() if petition.process_instance_id else []
+    deadlines = (
+        session.scalars(
+            select(DeadlineRecord)
+            .where(DeadlineRecord.instance_id == petition.process_instance_id)
+            .order_by(DeadlineRecord.id)
+        ).all()
+        if petition.process_instance_id
+        else []
+    )
     tasks = open_tasks_of(session, petition.id)
-    docs = session.scalars(select(PetitionDocument).where(PetitionDocument.petition_id == petition.id)
-                           .order_by(PetitionDocument.id)).all()
+    docs = session.scalars(
+        select(PetitionDocument)
+        .where(PetitionDocument.petition_id == petition.id)
+        .order_by(PetitionDocument.id)
+    ).all()
     duplicate_of = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
     return {
         "petition": petition,
         "status_label": STATUSES.get(petition.status, petition.status),
         "petitioner": access.petitioner_view(petition, access.identity_visibility(viewer, petition), sealer),
-        "deadlines": deadlines, "current_tasks": tasks, "documents": docs,
+        "deadlines": deadlines,
+        "current_tasks": tasks,
+        "documents": docs,
         "duplicate_of": duplicate_of.tracking_code if duplicate_of else None,
     }
 
 
 def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:
-    return session.scalars(select(HumanTask).where(
-        HumanTask.business_key == business_key(petition_id), HumanTask.status == TASK_OPEN
-    ).order_by(HumanTask.created_at)).all()
+    return session.scalars(
+        select(HumanTask)
+        .where(HumanTask.business_key == business_key(petition_id), HumanTask.status == TASK_OPEN)
+        .order_by(HumanTask.created_at)
+    ).all()
 
 
 def history(session: Session, petition: Petition) -> Sequence[AuditEvent]:
-    return session.scalars(select(AuditEvent).where(AuditEvent.business_key == business_key(petition.id))
-                           .order_by(AuditEvent.id)).all()
+    return session.scalars(
+        select(AuditEvent).where(AuditEvent.business_key == business_key(petition.id)).order_by(AuditEvent.id)
+    ).all()
 
 
 # -- the public side ---------------------------------------------------------------------------------
 
-_PUBLIC_EVENTS = {
+_PUBLIC_EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "petition.registered": lambda data: "已登记，查询码已生成",
-    "petition.status_changed": lambda data: STATUSES.get(data.get("new"), "办理状态更新"),
+    "petition.status_changed": lambda data: STATUSES.get(str(data.get("new")), "办理状态更新"),
     "document.issued": lambda data: f"已出具《{data.get('title')}》",
 }
 
@@ -199,20 +254,31 @@ def find_by_code(session: Session, tracking_code: str) -> Petition:
 
 def public_view(session: Session, petition: Petition) -> dict[str, Any]:
     """Status, a timeline without internal names or notes, and the reply once it is served."""
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS)
-    ).order_by(AuditEvent.id)).all()
-    petitioner_docs = {d.id for d in session.scalars(select(PetitionDocument).where(
-        PetitionDocument.petition_id == petition.id, PetitionDocument.for_petitioner.is_(True)))}
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS))
+        .order_by(AuditEvent.id)
+    ).all()
+    petitioner_docs = {
+        d.id
+        for d in session.scalars(
+            select(PetitionDocument).where(
+                PetitionDocument.petition_id == petition.id, PetitionDocument.for_petitioner.is_(True)
+            )
+        )
+    }
     timeline = [
         {"at": event.at, "event": _PUBLIC_EVENTS[event.action](event.data)}
         for event in events
         if event.action != "document.issued" or event.data.get("document_id") in petitioner_docs
     ]
     view: dict[str, Any] = {
-        "tracking_code": petition.tracking_code, "status": petition.status,
-        "status_label": STATUSES.get(petition.status, petition.status), "timeline": timeline,
-        "received_at": petition.received_at, "title": petition.title,
+        "tracking_code": petition.tracking_code,
+        "status": petition.status,
+        "status_label": STATUSES.get(petition.status, petition.status),
+        "timeline": timeline,
+        "received_at": petition.received_at,
+        "title": petition.title,
         "can_evaluate": evaluation_task(session, petition) is not None,
     }
     if petition.replied_at is not None and petition.reply_text:
@@ -221,14 +287,24 @@ def public_view(session: Session, petition: Petition) -> dict[str, Any]:
 
 
 def evaluation_task(session: Session, petition: Petition) -> HumanTask | None:
-    return session.scalar(select(HumanTask).where(
-        HumanTask.business_key == business_key(petition.id), HumanTask.status == TASK_OPEN,
-        HumanTask.form_key == "follow_up",
-    ))
+    return session.scalar(
+        select(HumanTask).where(
+            HumanTask.business_key == business_key(petition.id),
+            HumanTask.status == TASK_OPEN,
+            HumanTask.form_key == "follow_up",
+        )
+    )
 
 
-def evaluate(session: Session, *, runtime: Runtime, petition: Petition, satisfaction: str, comment: str | None,
-             resolved: bool | None = None) -> None:
+def evaluate(
+    session: Session,
+    *,
+    runtime: Runtime,
+    petition: Petition,
+    satisfaction: str,
+    comment: str | None,
+    resolved: bool | None = None,
+) -> None:
     """The petitioner's own evaluation completes the follow-up task (回访评价) as the petitioner."""
     task = evaluation_task(session, petition)
     if task is None:

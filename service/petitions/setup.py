@@ -19,14 +19,20 @@ def install(runtime: Runtime, db: Database) -> None:
 
     def departments() -> list[tuple[str, str]]:
         with db.session() as session:
-            rows = session.execute(select(Department.code, Department.name).where(Department.active.is_(True))
-                                   .order_by(Department.sort_order, Department.code))
+            rows = session.execute(
+                select(Department.code, Department.name)
+                .where(Department.active.is_(True))
+                .order_by(Department.sort_order, Department.code)
+            )
             return [(code, name) for code, name in rows]
 
     def categories() -> list[tuple[str, str]]:
         with db.session() as session:
-            rows = session.execute(select(Category.code, Category.name).where(Category.active.is_(True))
-                                   .order_by(Category.sort_order, Category.code))
+            rows = session.execute(
+                select(Category.code, Category.name)
+                .where(Category.active.is_(True))
+                .order_by(Category.sort_order, Category.code)
+            )
             return [(code, name) for code, name in rows]
 
     runtime.add_option_source("departments", departments)

@@ -17,7 +17,12 @@ from service.petitions.projection import business_key, petition_id_of
 
 
 def list_tasks(
-    session: Session, user: User, *, petition_id: int | None = None, mine: bool = False, everyone: bool = False
+    session: Session,
+    user: User,
+    *,
+    petition_id: int | None = None,
+    mine: bool = False,
+    everyone: bool = False,
 ) -> Sequence[HumanTask]:
     """The caller's open tasks; with `everyone`, the office, leaders and auditors see all open tasks."""
     viewer = access.Viewer.of(user)

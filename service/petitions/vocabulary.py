@@ -3,28 +3,57 @@
 from __future__ import annotations
 
 CHANNELS = {
-    "visit": "来访", "letter": "来信", "phone": "来电", "online": "网上信访", "mailbox": "领导信箱",
-    "reception": "领导接访", "transfer": "上级转送/交办",
+    "visit": "来访",
+    "letter": "来信",
+    "phone": "来电",
+    "online": "网上信访",
+    "mailbox": "领导信箱",
+    "reception": "领导接访",
+    "transfer": "上级转送/交办",
 }
 REQUEST_TYPES = {
-    "consultation": "咨询", "help": "求助", "suggestion": "建议", "complaint": "投诉", "report": "举报",
+    "consultation": "咨询",
+    "help": "求助",
+    "suggestion": "建议",
+    "complaint": "投诉",
+    "report": "举报",
     "appeal": "申诉",
 }
 STATUTORY_CLASS_OF = {
-    "suggestion": "proposal", "report": "accusation", "complaint": "claim", "appeal": "claim", "help": "claim",
+    "suggestion": "proposal",
+    "report": "accusation",
+    "complaint": "claim",
+    "appeal": "claim",
+    "help": "claim",
 }
 STATUTORY_CLASSES = {"proposal": "建议意见类", "accusation": "检举控告类", "claim": "申诉求决类"}
 PETITIONER_KINDS = {
-    "student": "学生", "staff": "教职工", "retiree": "离退休人员", "parent": "家长", "alumnus": "校友",
-    "external": "校外人员", "organisation": "单位/组织",
+    "student": "学生",
+    "staff": "教职工",
+    "retiree": "离退休人员",
+    "parent": "家长",
+    "alumnus": "校友",
+    "external": "校外人员",
+    "organisation": "单位/组织",
 }
 SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 STATUSES = {
-    "registered": "已登记", "screening": "审核甄别中", "accepted": "已受理", "returned": "退单审核中",
-    "dispatched": "已派单待签收", "in_progress": "办理中", "extension_requested": "延期审批中",
-    "reopened": "重办中", "reply_review": "答复审核中", "reply_approved": "答复已签发",
-    "replied": "已答复待评价", "fast_track": "接诉即办中", "closed": "已办结",
-    "not_accepted": "不予受理", "redirected": "已告知/转送", "merged": "已合并",
+    "registered": "已登记",
+    "screening": "审核甄别中",
+    "accepted": "已受理",
+    "returned": "退单审核中",
+    "dispatched": "已派单待签收",
+    "in_progress": "办理中",
+    "extension_requested": "延期审批中",
+    "reopened": "重办中",
+    "reply_review": "答复审核中",
+    "reply_approved": "答复已签发",
+    "replied": "已答复待评价",
+    "fast_track": "接诉即办中",
+    "closed": "已办结",
+    "not_accepted": "不予受理",
+    "redirected": "已告知/转送",
+    "merged": "已合并",
 }
 CLOSED_STATUSES = frozenset({"closed", "not_accepted", "redirected", "merged"})
 GROUP_VISIT_HEADCOUNT = 5

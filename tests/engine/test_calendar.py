@@ -19,12 +19,12 @@ def local(y: int, m: int, d: int, hh: int = 10) -> datetime:
 @pytest.mark.parametrize(
     ("start", "count", "expected"),
     [
-        (date(2026, 3, 2), 15, date(2026, 3, 17)),   # plain Tuesday, start day not counted
-        (date(2026, 9, 16), 15, date(2026, 10, 8)),   # lands on 10-01 (Golden Week) → first workday after
+        (date(2026, 3, 2), 15, date(2026, 3, 17)),  # plain Tuesday, start day not counted
+        (date(2026, 9, 16), 15, date(2026, 10, 8)),  # lands on 10-01 (Golden Week) → first workday after
         (date(2025, 12, 20), 15, date(2026, 1, 4)),  # year end: 01-04 is a 调休 Sunday workday
         (date(2026, 1, 30), 15, date(2026, 2, 14)),  # 02-14 is a 调休 Saturday workday
-        (date(2026, 2, 1), 15, date(2026, 2, 24)),   # lands in the Spring Festival block
-        (date(2026, 3, 6), 1, date(2026, 3, 9)),     # Saturday → Monday
+        (date(2026, 2, 1), 15, date(2026, 2, 24)),  # lands in the Spring Festival block
+        (date(2026, 3, 6), 1, date(2026, 3, 9)),  # Saturday → Monday
     ],
 )
 def test_calendar_day_rule(start: date, count: int, expected: date) -> None:
@@ -34,11 +34,11 @@ def test_calendar_day_rule(start: date, count: int, expected: date) -> None:
 @pytest.mark.parametrize(
     ("start", "count", "expected"),
     [
-        (date(2026, 3, 2), 5, date(2026, 3, 9)),      # Mon → next Mon
-        (date(2026, 9, 30), 1, date(2026, 10, 8)),    # Golden Week weekdays do not count
-        (date(2026, 9, 30), 3, date(2026, 10, 10)),   # 10-10 is a 调休 Saturday and counts
-        (date(2026, 3, 7), 1, date(2026, 3, 9)),      # starting on a Saturday: next workday is day 1
-        (date(2024, 12, 31), 1, date(2025, 1, 2)),    # New Year's Day 2025 is a holiday
+        (date(2026, 3, 2), 5, date(2026, 3, 9)),  # Mon → next Mon
+        (date(2026, 9, 30), 1, date(2026, 10, 8)),  # Golden Week weekdays do not count
+        (date(2026, 9, 30), 3, date(2026, 10, 10)),  # 10-10 is a 调休 Saturday and counts
+        (date(2026, 3, 7), 1, date(2026, 3, 9)),  # starting on a Saturday: next workday is day 1
+        (date(2024, 12, 31), 1, date(2025, 1, 2)),  # New Year's Day 2025 is a holiday
     ],
 )
 def test_workday_rule(start: date, count: int, expected: date) -> None:

@@ -18,8 +18,13 @@ def test_letter_is_accepted_routed_handled_replied_and_closed(any_harness: Harne
     assert api.petition(pid)["status"] == "dispatched"
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     api.complete(pid, "handle", "logistics_handler", findings="经核查，价格上涨属实，已约谈承包商。")
-    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="support",
-                 reply_text="经核查，二食堂部分窗口涨价未经审批，已责令恢复原价。")
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="support",
+        reply_text="经核查，二食堂部分窗口涨价未经审批，已责令恢复原价。",
+    )
     assert api.petition(pid)["status"] == "reply_review"
     api.complete(pid, "head_signoff", "logistics_head", approval="approve")
     api.complete(pid, "serve_reply", "logistics_handler", delivery_method="electronic")
@@ -36,8 +41,20 @@ def test_letter_is_accepted_routed_handled_replied_and_closed(any_harness: Harne
     assert kinds == ["acceptance_notice", "dispatch_form", "reply_opinion"]
     history = api.get(f"/api/v1/petitions/{pid}/history", user="assessor").get_json()["items"]
     completed = [h["element"] for h in history if h["action"] == "task.completed"]
-    assert completed == ["screening", "routing", "sign_for", "handle", "draft_reply", "head_signoff",
-                         "serve_reply", "follow_up"]
-    instance = api.get(f"/api/v1/process-instances/{detail['process_instance_id']}", user="assessor").get_json()
+    assert completed == [
+        "screening",
+        "routing",
+        "sign_for",
+        "handle",
+        "draft_reply",
+        "head_signoff",
+        "serve_reply",
+        "follow_up",
+    ]
+    instance = api.get(
+        f"/api/v1/process-instances/{detail['process_instance_id']}", user="assessor"
+    ).get_json()
     assert instance["status"] == "completed"
-    assert {"screening", "gw_decision", "send_acceptance", "end_closed"} <= set(instance["completed_elements"])
+    assert {"screening", "gw_decision", "send_acceptance", "end_closed"} <= set(
+        instance["completed_elements"]
+    )

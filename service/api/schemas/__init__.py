@@ -23,7 +23,8 @@ fields.Nested.default_error_messages.update(type="应为对象")
 
 
 class BaseSchema(Schema):
-    error_messages = {"unknown": "不允许的字段", "type": "应为 JSON 对象"}
+    # marshmallow's own class attribute, hence mutable
+    error_messages = {"unknown": "不允许的字段", "type": "应为 JSON 对象"}  # noqa: RUF012
 
 
 class LocalDateTime(fields.DateTime):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from marshmallow import fields, validate
 
 from service.api.schemas import BaseSchema, LocalDateTime
@@ -7,24 +9,36 @@ from service.api.schemas.tasks import TaskSchema
 from service.clock import LOCAL_TZ
 from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION, STATUSES
 
-_one_of = lambda choices: validate.OneOf(list(choices), error="取值无效，可选：{choices}")  # noqa: E731
+
+def _one_of(choices: Iterable[str]) -> validate.OneOf:
+    return validate.OneOf(list(choices), error="取值无效，可选：{choices}")
 
 
 class PetitionerSchema(BaseSchema):
     name = fields.String(allow_none=True, validate=validate.Length(max=100, error="不超过 {max} 个字"))
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,30}$", error="电话号码格式不正确"))
+    phone = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,30}$", error="电话号码格式不正确")
+    )
     kind = fields.String(allow_none=True, validate=_one_of(PETITIONER_KINDS))
-    id_number = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9Xx]{15,18}$", error="证件号码格式不正确"))
+    id_number = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^[0-9Xx]{15,18}$", error="证件号码格式不正确")
+    )
 
 
 class PublicPetitionCreateSchema(BaseSchema):
     request_type = fields.String(required=True, validate=_one_of(REQUEST_TYPES))
     category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200, error="长度应为 {min}–{max} 个字"))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=20000, error="长度应为 {min}–{max} 个字"))
+    title = fields.String(
+        required=True, validate=validate.Length(min=1, max=200, error="长度应为 {min}–{max} 个字")
+    )
+    content = fields.String(
+        required=True, validate=validate.Length(min=1, max=20000, error="长度应为 {min}–{max} 个字")
+    )
     petitioner = fields.Nested(PetitionerSchema, load_default=dict)
     anonymous = fields.Boolean(load_default=False)
-    headcount = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000, error="应在 {min}–{max} 之间"))
+    headcount = fields.Integer(
+        load_default=1, validate=validate.Range(min=1, max=10000, error="应在 {min}–{max} 之间")
+    )
 
 
 class PetitionCreateSchema(PublicPetitionCreateSchema):
@@ -46,7 +60,9 @@ class PetitionQuerySchema(BaseSchema):
     department = fields.String()
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="应不小于 {min}"))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="应在 {min}–{max} 之间"))
+    per_page = fields.Integer(
+        load_default=20, validate=validate.Range(min=1, max=100, error="应在 {min}–{max} 之间")
+    )
 
 
 class PetitionSummarySchema(BaseSchema):

@@ -1,0 +1,49 @@
+"""The service container: every long-lived object, built once and handed down explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from service.clock import Clock, SystemClock
+from service.config import Settings
+from service.db import Database
+from service.engine.calendar_store import CalendarStore
+from service.engine.runtime import Runtime
+from service.identity.service import TokenService
+from service.petitions import setup as petitions_setup
+from service.petitions.sealing import Sealer
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    runtime: Runtime
+    tokens: TokenService
+    sealer: Sealer
+    calendar: CalendarStore
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Services:
+    clock = clock or SystemClock()
+    db = db or Database.from_url(settings.database_url)
+    calendar = CalendarStore(settings.processes_dir / "deadline_rules.json")
+    runtime = Runtime(db=db, clock=clock, calendar=calendar.current)
+    petitions_setup.install(runtime, db)
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        runtime=runtime,
+        tokens=TokenService(settings.secret_key, settings.token_ttl_seconds),
+        sealer=Sealer(settings.secret_key),
+        calendar=calendar,
+    )
+
+
+def services_of(app: Flask) -> Services:
+    services: Services = app.extensions["petitionflow"]
+    return services
