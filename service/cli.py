@@ -126,6 +126,29 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_timers_run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from service.clock import LOCAL_TZ
+    from service.engine.sweeper import TimerSweeper
+
+    settings = Settings()
+    as_of = None
+    if args.as_of:
+        if not settings.allow_time_travel:
+            print("--as-of is refused unless PETITIONFLOW_ALLOW_TIME_TRAVEL=1", file=sys.stderr)
+            return 2
+        try:
+            as_of = datetime.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"--as-of is not an ISO-8601 moment: {args.as_of}", file=sys.stderr)
+            return 2
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=LOCAL_TZ)
+    result = TimerSweeper(_services(settings).runtime).sweep(as_of=as_of)
+    print(f"{result.fired} timers fired" + (f", {result.failed} failed" if result.failed else ""))
+    return 0 if result.failed == 0 else 1
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from service.server import serve
 
@@ -155,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name")
     add.add_argument("--password-stdin", action="store_true")
     add.set_defaults(handler=cmd_users_add)
+    timers = sub.add_parser("timers", help="timers").add_subparsers(dest="timers_command", required=True)
+    timers_run = timers.add_parser("run", help="fire every timer due now (or --as-of a moment)")
+    timers_run.add_argument("--as-of", dest="as_of")
+    timers_run.set_defaults(handler=cmd_timers_run)
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
     return parser

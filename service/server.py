@@ -9,6 +9,7 @@ from waitress import serve as waitress_serve
 from service.app import create_app
 from service.config import Settings
 from service.container import build_services
+from service.jobs.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,17 @@ def serve(*, port: int, host: str = "127.0.0.1") -> int:
     settings = Settings()
     services = build_services(settings)
     app = create_app(settings, services=services)
-    print(f"PetitionFlow serving on http://{host}:{port}  (database: {services.db.dialect})", flush=True)
-    waitress_serve(app, host=host, port=port, threads=8, ident="PetitionFlow")
+    worker = None
+    if not settings.broker_url:
+        worker = InProcessWorker(services)
+        worker.start()
+    mode = "celery via " + settings.broker_url if settings.broker_url else "in-process worker"
+    print(
+        f"PetitionFlow serving on http://{host}:{port}  (database: {services.db.dialect}; {mode})", flush=True
+    )
+    try:
+        waitress_serve(app, host=host, port=port, threads=8, ident="PetitionFlow")
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0

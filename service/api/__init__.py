@@ -9,7 +9,7 @@ from service.api import context, problems
 
 
 def register_api(app: Flask) -> None:
-    from service.api import auth, health, petitions, process_models, public, tasks
+    from service.api import auth, health, petitions, process_models, public, tasks, timers
 
     app.config.update(
         API_TITLE="PetitionFlow API",
@@ -30,5 +30,6 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(tasks.blp)  # /api/v1/tasks
     api.register_blueprint(process_models.blp)  # /api/v1/process-models, /api/v1/process-instances
     api.register_blueprint(public.blp)  # /api/v1/public
+    api.register_blueprint(timers.blp)  # /api/v1/timers, /api/v1/incidents
     problems.install(app)
     app.teardown_appcontext(context.close_session)

@@ -115,3 +115,31 @@ class DeadlineRecord(Base):
     calendar: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | met | closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+TIMER_PENDING = "pending"
+TIMER_FIRED = "fired"
+TIMER_CANCELLED = "cancelled"
+TIMER_INCIDENT = "incident"
+
+
+class Timer(Base):
+    """A waiting timer event. The sweeper takes due rows and fires each through the runtime."""
+
+    __tablename__ = "timer"
+    __table_args__ = (Index("ix_timer_pending_due", "status", "due_at"), UniqueConstraint("task_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(100))
+    business_key: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # date | cycle
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=TIMER_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    fired_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,11 +19,17 @@ from service.engine.models import (
     TASK_CANCELLED,
     TASK_COMPLETED,
     TASK_OPEN,
+    TIMER_CANCELLED,
+    TIMER_FIRED,
+    TIMER_INCIDENT,
+    TIMER_PENDING,
     DeadlineRecord,
     HumanTask,
     ProcessInstance,
+    Timer,
 )
 from service.engine.scripting import ScriptEngine
+from service.engine.timers import due_of
 
 _EXPRESSION = re.compile(r"\$\{(.+?)\}")
 
@@ -173,3 +179,59 @@ def active_elements(workflow: BpmnWorkflow) -> list[str]:
 def newly_completed(workflow: BpmnWorkflow, before: set[UUID]) -> list[Task]:
     done = [t for t in all_tasks(workflow) if t.has_state(TaskState.COMPLETED) and t.id not in before]
     return sorted(done, key=lambda t: t.last_state_change)
+
+
+def sync_timers(
+    session: Session, *, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime
+) -> list[Timer]:
+    """Make the pending `timer` rows equal the waiting timer events; return the rows that fired."""
+    rows = {
+        row.task_id: row
+        for row in session.query(Timer).filter(
+            Timer.instance_id == instance.id, Timer.status.in_((TIMER_PENDING, TIMER_INCIDENT))
+        )
+    }
+    waiting: dict[str, tuple[Task, str, datetime]] = {}
+    for task in all_tasks(workflow):
+        found = due_of(task) if task.has_state(TaskState.WAITING) else None
+        if found is not None:
+            waiting[str(task.id)] = (task, *found)
+    fired = []
+    for task_id, (task, kind, due) in waiting.items():
+        row = rows.get(task_id)
+        if row is None:
+            session.add(
+                Timer(
+                    instance_id=instance.id,
+                    task_id=task_id,
+                    element_id=element_id(task),
+                    business_key=instance.business_key,
+                    kind=kind,
+                    due_at=due,
+                    status=TIMER_PENDING,
+                    attempts=0,
+                    fired_count=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif row.due_at != due:  # a cycle fired and moved on to its next occurrence
+            row.due_at, row.status, row.attempts, row.retry_at, row.updated_at = (
+                due,
+                TIMER_PENDING,
+                0,
+                None,
+                now,
+            )
+            row.fired_count += 1
+            fired.append(row)
+    for task_id, row in rows.items():
+        if task_id in waiting:
+            continue
+        task = next((t for t in all_tasks(workflow) if str(t.id) == task_id), None)
+        completed = task is not None and task.has_state(TaskState.COMPLETED)
+        row.status, row.updated_at = (TIMER_FIRED if completed else TIMER_CANCELLED), now
+        if completed:
+            row.fired_count += 1
+            fired.append(row)
+    return fired

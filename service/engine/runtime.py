@@ -49,8 +49,12 @@ from service.engine.models import (
     INSTANCE_RUNNING,
     TASK_CANCELLED,
     TASK_OPEN,
+    TIMER_CANCELLED,
+    TIMER_INCIDENT,
+    TIMER_PENDING,
     HumanTask,
     ProcessInstance,
+    Timer,
 )
 from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
 from service.engine.scripting import ScriptEngine
@@ -71,6 +75,7 @@ class Outcome:
     created_tasks: list[HumanTask] = field(default_factory=list)
     closed_tasks: list[HumanTask] = field(default_factory=list)
     reached: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # (element id, properties)
+    fired_timers: list[Timer] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
     status_before: str | None = None
     events: list[PendingEvent] = field(default_factory=list)
@@ -249,6 +254,10 @@ class Runtime:
     def _fire_timers(self, session: Session, command: FireTimers) -> Outcome:
         instance = self._lock_instance(session, command.instance_id)
         version = self.versions.get(session, instance.version_id)
+        if instance.status != INSTANCE_RUNNING:
+            outcome = Outcome(command, instance, version, self.clock.now())
+            _cancel_timers(session, instance.id, outcome.now)
+            return outcome
         engine = ScriptEngine(_AsOf(command.as_of), self.calendar())
         workflow = self._load(session, instance, version, engine)
         before = projections.completed_ids(workflow)
@@ -270,6 +279,7 @@ class Runtime:
             row.status, row.completed_at = TASK_CANCELLED, now
             outcome.closed_tasks.append(row)
         instance.status, instance.ended_at, instance.active_elements = INSTANCE_CANCELLED, now, []
+        _cancel_timers(session, instance.id, now)
         instance.revision += 1
         outcome.record("instance.cancelled", reason=command.reason)
         self._finish(session, outcome)
@@ -293,6 +303,9 @@ class Runtime:
             session, instance=instance, workflow=workflow, elements=elements, engine=engine, now=outcome.now
         )
         outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
+        outcome.fired_timers = projections.sync_timers(
+            session, instance=instance, workflow=workflow, now=outcome.now
+        )
         outcome.reached = [
             (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))
             for t in reached
@@ -309,6 +322,15 @@ class Runtime:
         if workflow.is_completed():
             instance.status, instance.ended_at = INSTANCE_COMPLETED, outcome.now
             outcome.record("instance.completed")
+        for timer in outcome.fired_timers:
+            outcome.record(
+                "timer.fired",
+                actor="system",
+                element_id=timer.element_id,
+                timer_id=timer.id,
+                due_at=timer.due_at,
+                kind=timer.kind,
+            )
         for row in changes.created:
             outcome.record(
                 "task.created",
@@ -444,6 +466,15 @@ class Runtime:
 
     def count_instances(self, session: Session) -> int:
         return int(session.scalar(select(func.count()).select_from(ProcessInstance)) or 0)
+
+
+def _cancel_timers(session: Session, instance_id: str, now: datetime) -> None:
+    for timer in session.scalars(
+        select(Timer).where(
+            Timer.instance_id == instance_id, Timer.status.in_((TIMER_PENDING, TIMER_INCIDENT))
+        )
+    ):
+        timer.status, timer.updated_at = TIMER_CANCELLED, now
 
 
 class _AsOf:

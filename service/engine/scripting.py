@@ -13,7 +13,9 @@ from service.clock import LOCAL_TZ, Clock
 from service.engine import sandbox
 from service.engine.calendar import BusinessCalendar, Deadline, as_moment
 
-HELPER_NAMES = frozenset({"now", "today", "deadline", "reminder_before", "after_days", "iso"})
+HELPER_NAMES = frozenset(
+    {"now", "today", "deadline", "reminder_before", "after_days", "iso", "monthly", "cycle"}
+)
 
 
 def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
@@ -33,7 +35,19 @@ def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
     def after_days(start: Any, days: int) -> str:
         return (as_moment(start) + timedelta(days=days)).isoformat()
 
+    def cycle(start: Any, period_days: int, times: int = 0) -> str:
+        """An ISO recurring interval for a timeCycle: every `period_days` days from `start`.
+
+        `times` = 0 repeats without end (until the waiting activity ends)."""
+        return f"R{times or ''}/{as_moment(start).isoformat()}/P{int(period_days)}D"
+
+    def monthly(start: Any, times: int = 0) -> str:
+        """A timeCycle firing once a month from `start` (for progress reports, monthly screening)."""
+        return f"R{times or ''}/{as_moment(start).isoformat()}/P1M"
+
     functions: Mapping[str, Any] = {
+        "cycle": cycle,
+        "monthly": monthly,
         "now": clock.now,
         "today": lambda: clock.now().astimezone(LOCAL_TZ).date(),
         "deadline": deadline,

@@ -98,7 +98,7 @@ SUPPORTED_INSIDE_PROCESS = FLOW_NODES | frozenset(
         "categoryValueRef",
     }
 )
-TIMER_HELPERS = frozenset({"deadline", "reminder_before", "after_days"})
+TIMER_HELPERS = frozenset({"deadline", "reminder_before", "after_days", "cycle", "monthly"})
 _EXPRESSION = re.compile(r"\$\{(.+?)\}")
 _GROUP = re.compile(r"^[a-z_]+(@([a-z0-9_]+|\$\{.+\}))?$")
 

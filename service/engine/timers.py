@@ -8,6 +8,7 @@ expression, which must use the calendar helpers (checked at deploy time).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -18,7 +19,6 @@ from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEv
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimeDateEventDefinition,
-    TimerEventDefinition,
 )
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
@@ -51,26 +51,62 @@ class ClockedTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
 
 
 class ClockedCycle(CycleTimerEventDefinition):  # type: ignore[misc]
-    """`R<n>/<start>/<period>` cycles whose expression comes from a calendar helper."""
+    """`R<n>/<start>/P<k>D` or `R<n>/<start>/P1M` cycles (from the cycle()/monthly() helpers).
+
+    After downtime a cycle fires once, late, and moves on to its next future occurrence instead of
+    replaying every missed one. Month periods follow the calendar (same day of month, clamped)."""
 
     def cycle_complete(self, my_task: Any) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
-            event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
+        state = my_task._get_internal_data("event_value")
+        if state is None:
+            state = parse_cycle(my_task.workflow.script_engine.evaluate(my_task, self.expression))
         ready = False
-        if event_value["cycles"] != 0:
-            next_event = datetime.fromisoformat(event_value["next"])
-            if next_event <= _now(my_task):
-                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
-                event_value["cycles"] -= 1
+        now = _now(my_task)
+        if state["cycles"] != 0:
+            upcoming = datetime.fromisoformat(state["next"])
+            if upcoming <= now:
+                while upcoming <= now:
+                    upcoming = advance(upcoming, state)
+                state["next"] = upcoming.isoformat()
+                state["cycles"] -= 1
                 ready = True
         else:
             my_task.internal_data.pop("event_value", None)
             my_task.internal_data["event_fired"] = True
-        my_task._set_internal_data(event_value=event_value)
+            return False
+        my_task._set_internal_data(event_value=state)
         return ready
+
+
+def parse_cycle(expression: str) -> dict[str, Any]:
+    repeat, start, period = str(expression).split("/")
+    cycles = int(repeat[1:]) if len(repeat) > 1 else -1
+    months = int(period[1:-1]) if period.endswith("M") else 0
+    days = int(period[1:-1]) if period.endswith("D") else 0
+    if not (months or days):
+        raise ValueError(f"unsupported cycle period {period!r} (use P<n>D or P<n>M)")
+    return {"cycles": cycles, "next": as_moment(start).isoformat(), "months": months, "days": days}
+
+
+def advance(moment: datetime, state: dict[str, Any]) -> datetime:
+    if state.get("months"):
+        month_index = moment.month - 1 + int(state["months"])
+        year, month = moment.year + month_index // 12, month_index % 12 + 1
+        return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+    return moment + timedelta(days=int(state["days"]))
+
+
+def due_of(task: Any) -> tuple[str, datetime] | None:
+    """(kind, due moment) of a waiting timer task, once the engine has evaluated its expression."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(definition, ClockedCycle):
+        return "cycle", datetime.fromisoformat(value["next"])
+    if isinstance(definition, ClockedTimeDate):
+        return "date", datetime.fromisoformat(value)
+    return None
 
 
 class _ClockedTimerMixin:

@@ -1,0 +1,33 @@
+"""Every periodic job in one list. Each job is a thin call into a domain service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from service.container import Services
+from service.engine.sweeper import TimerSweeper
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every_seconds: int
+    run: Callable[[Services], Any]
+
+
+def _sweep_timers(services: Services) -> Any:
+    return TimerSweeper(services.runtime).sweep().as_dict()
+
+
+JOBS: list[PeriodicJob] = [
+    PeriodicJob("sweep-timers", 30, _sweep_timers),
+]
+
+
+def job_named(name: str) -> PeriodicJob:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)
