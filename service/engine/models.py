@@ -113,7 +113,9 @@ class DeadlineRecord(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     provisional: Mapped[bool] = mapped_column(default=False)
     calendar: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | met | closed
+    # active → met (done by due_at) | late (done after due_at) | closed (the task was cancelled)
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -96,7 +96,7 @@ def sync_human_tasks(
         row.status = TASK_COMPLETED if finished else TASK_CANCELLED
         row.completed_at = now
         closed.append(row)
-        _close_deadlines(session, task_id, "met" if finished else "closed")
+        _close_deadlines(session, task_id, finished=finished, now=now)
     return TaskChanges(created, closed)
 
 
@@ -164,11 +164,14 @@ def _deadline_row(
     )
 
 
-def _close_deadlines(session: Session, task_id: str, status: str) -> None:
+def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: datetime) -> None:
     for record in session.query(DeadlineRecord).filter(
         DeadlineRecord.task_id == task_id, DeadlineRecord.status == "active"
     ):
-        record.status = status
+        if finished:
+            record.status, record.met_at = ("met" if now <= record.due_at else "late"), now
+        else:
+            record.status = "closed"
 
 
 def active_elements(workflow: BpmnWorkflow) -> list[str]:

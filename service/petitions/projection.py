@@ -21,6 +21,7 @@ from service.petitions import documents
 from service.petitions.models import Petition, PetitionDepartment
 
 BUSINESS_KEY_PREFIX = "petition:"
+PROCESS_KEY = "petition"
 REPLY_DOCUMENTS = frozenset({"reply_opinion", "direct_reply"})
 
 
@@ -37,8 +38,8 @@ def petition_id_of(key: str | None) -> int | None:
 class PetitionProjection:
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
         petition_id = petition_id_of(outcome.instance.business_key)
-        if petition_id is None:
-            return
+        if petition_id is None or outcome.instance.model_key != PROCESS_KEY:
+            return  # other processes about a petition (supervision, review) keep their own projections
         petition = session.get(Petition, petition_id)
         if petition is None:
             return
