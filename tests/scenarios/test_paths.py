@@ -1,0 +1,197 @@
+"""Every other path of processes/petition.bpmn, through the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Harness, petition_body
+from tests.support import ApiClient
+
+
+def accept_and_route(api: ApiClient, pid: int, **routing: Any) -> None:
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", **({"department": "logistics", "co_departments": []} | routing))
+
+
+def reply_and_serve(api: ApiClient, pid: int) -> None:
+    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="explain", reply_text="经核实，情况说明如下：价格已恢复。")
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
+    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
+
+
+def test_not_accepted_closes_with_a_notice_stating_reason_and_route(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body(request_type="appeal"))["id"]
+    api.complete(pid, "screening", "assessor", decision="not_accept", reason="已进入劳动人事争议仲裁程序",
+                 route="劳动人事争议仲裁委员会")
+    detail = api.petition(pid)
+    assert detail["status"] == "not_accepted"
+    assert detail["closed_at"] is not None
+    (notice,) = detail["documents"]
+    assert notice["kind"] == "non_acceptance_notice"
+    public = api.get(f"/api/v1/public/petitions/{detail['tracking_code']}").get_json()
+    assert public["status_label"] == "不予受理"
+
+
+def test_not_accepted_without_reason_is_refused_and_changes_nothing(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    task = api.task(pid, "screening", "assessor")
+    response = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": {"decision": "not_accept"}}, user="assessor")
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert set(response.get_json()["errors"]) == {"reason", "route"}
+    assert api.petition(pid)["status"] == "screening"
+    assert api.task(pid, "screening", "assessor")["id"] == task["id"]
+
+
+def test_redirect_closes_with_a_redirect_notice(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="redirect", reason="属于学生纪律处分申诉",
+                 route="学生申诉处理委员会")
+    detail = api.petition(pid)
+    assert detail["status"] == "redirected"
+    assert [d["kind"] for d in detail["documents"]] == ["redirect_notice"]
+
+
+def test_merge_links_to_the_open_petition_and_counts_a_repeat(harness: Harness) -> None:
+    api = harness.api
+    first = api.register(petition_body())
+    second = api.register(petition_body(channel="phone"))
+    api.complete(second["id"], "screening", "assessor", decision="merge", duplicate_of=first["tracking_code"],
+                 reason="同一事项")
+    merged = api.petition(second["id"])
+    assert merged["status"] == "merged"
+    assert merged["duplicate_of"] == first["tracking_code"]
+    assert api.petition(first["id"])["repeat_count"] == 1
+
+
+def test_merge_into_an_unknown_or_closed_petition_is_refused(harness: Harness) -> None:
+    api = harness.api
+    closed = api.register(petition_body())
+    api.complete(closed["id"], "screening", "assessor", decision="redirect", reason="校外事项", route="区信访局")
+    pid = api.register(petition_body())["id"]
+    task = api.task(pid, "screening", "assessor")
+    for code, expected in (("ZZZZ-ZZZZ-ZZZZ", "查询码不存在"), (closed["tracking_code"], "已办结")):
+        data = {"decision": "merge", "duplicate_of": code}
+        response = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data}, user="assessor")
+        assert response.status_code == 422
+        assert expected in response.get_json()["errors"]["duplicate_of"]
+
+
+def test_fast_track_answers_directly_then_follow_up_closes(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body(request_type="consultation", title="补办学生证流程"))["id"]
+    api.complete(pid, "screening", "assessor", decision="fast_track")
+    assert api.petition(pid)["status"] == "fast_track"
+    assert api.task(pid, "fast_answer", "assessor")["deadline_rule"] == "D14"
+    api.complete(pid, "fast_answer", "assessor", reply_text="请携带身份证到学生服务中心办理。")
+    detail = api.petition(pid)
+    assert detail["status"] == "replied"
+    assert detail["reply_text"].startswith("请携带")
+    api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")
+    assert api.petition(pid)["status"] == "closed"
+
+
+def test_dissatisfied_fast_track_is_converted_to_normal_handling(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body(request_type="help"))["id"]
+    api.complete(pid, "screening", "assessor", decision="fast_track")
+    api.complete(pid, "fast_answer", "assessor", reply_text="请联系后勤报修电话。")
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")
+    assert api.task(pid, "routing", "assessor")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    assert api.petition(pid)["status"] == "dispatched"
+
+
+def test_return_approved_goes_back_to_routing_for_another_department(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围")
+    assert api.petition(pid)["status"] == "returned"
+    api.complete(pid, "review_return", "assessor", return_approved=True)
+    api.complete(pid, "routing", "assessor", department="academic", co_departments=[])
+    assert api.task(pid, "sign_for", "academic_handler")
+    assert api.petition(pid)["department"] == "academic"
+    # The logistics handler no longer sees the petition at all.
+    assert api.get(f"/api/v1/petitions/{pid}", user="logistics_handler").status_code == 403
+
+
+def test_return_rejected_goes_back_to_the_same_department(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="不属于本部门职责")
+    api.complete(pid, "review_return", "assessor", return_approved=False, review_note="食堂价格由后勤处负责")
+    assert api.task(pid, "sign_for", "logistics_handler")
+
+
+def test_approved_extension_adds_days_to_the_handling_limit_once(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
+    api.complete(pid, "handle", "logistics_handler", findings="需要审计合同", extension_days=20,
+                 extension_reason="需调取承包合同并审计")
+    assert api.petition(pid)["status"] == "extension_requested"
+    api.complete(pid, "approve_extension", "leader", extension_approved=True)
+    detail = api.petition(pid)
+    assert detail["extension_days"] == 20
+    assert "extension_notice" in [d["kind"] for d in detail["documents"]]
+    task = api.task(pid, "handle_continue", "logistics_handler")
+    assert task["deadline_rule"] == "D6"
+    assert task["due_at"] > original_due
+    # The continuing form has no extension field: a second extension cannot be asked for.
+    response = api.post(f"/api/v1/tasks/{task['id']}/complete",
+                        {"data": {"findings": "继续", "extension_days": 10}}, user="logistics_handler")
+    assert response.status_code == 422
+    assert "extension_days" in response.get_json()["errors"]["data"]
+
+
+def test_rejected_extension_keeps_the_original_limit(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
+    api.complete(pid, "handle", "logistics_handler", findings="需要更多时间", extension_days=10,
+                 extension_reason="当事人外出，无法约谈")
+    api.complete(pid, "approve_extension", "leader", extension_approved=False, approval_comment="请按期办结")
+    task = api.task(pid, "handle_continue", "logistics_handler")
+    assert (task["deadline_rule"], task["due_at"]) == ("D5", original_due)
+    assert api.petition(pid)["extension_days"] == 0
+
+
+def test_co_departments_handle_in_parallel_and_the_reply_waits_for_them(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid, co_departments=["academic"])
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    assert api.petition(pid, user="academic_handler")["co_departments"] == ["academic"]
+    api.complete(pid, "handle", "logistics_handler", findings="主办部门已核实")
+    tasks = api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_handler").get_json()["items"]
+    assert [t["name"] for t in tasks] == []  # draft_reply waits for the co-department
+    api.complete(pid, "co_handle", "academic_handler", co_opinion="教务处意见：课表调整属实")
+    assert api.task(pid, "draft_reply", "logistics_handler")
+
+
+def test_revision_and_a_dissatisfied_follow_up_reopen_once(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="support", reply_text="第一稿：经核实，价格调整已报备。")
+    api.complete(pid, "head_signoff", "logistics_head", approval="revise", revision_note="请逐项答复")
+    reply_and_serve(api, pid)
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")
+    assert api.petition(pid)["status"] == "reopened"
+    assert api.task(pid, "rehandle", "logistics_handler")["deadline_rule"] == "REDO"
+    api.complete(pid, "rehandle", "logistics_handler", findings="重新核查")
+    reply_and_serve(api, pid)
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # second time: no more reopening
+    detail = api.petition(pid)
+    assert (detail["status"], detail["satisfaction"]) == ("closed", "dissatisfied")
