@@ -14,6 +14,7 @@ from service.api.schemas.tasks import (
     TaskSchema,
 )
 from service.engine.commands import ClaimTask, CompleteTask
+from service.engine.models import HumanTask
 from service.identity.service import actor_for
 from service.petitions import tasks
 
@@ -41,12 +42,12 @@ def show(task_id: str) -> dict[str, Any]:
     row, _ = tasks.get_task(session(), current_user(), task_id)
     runtime = services().runtime
     schema, title = runtime.task_form(session(), row)
-    result: dict[str, Any] = TaskSchema().dump(row) | {
+    attributes = {column.key: getattr(row, column.key) for column in HumanTask.__table__.columns}
+    return attributes | {
         "form_schema": schema,
         "form_title": title,
         "data": runtime.task_data(session(), row),
     }
-    return result
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])

@@ -14,7 +14,13 @@ def accept_and_route(api: ApiClient, pid: int, **routing: Any) -> None:
 
 
 def reply_and_serve(api: ApiClient, pid: int) -> None:
-    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="explain", reply_text="经核实，情况说明如下：价格已恢复。")
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="explain",
+        reply_text="经核实，情况说明如下：价格已恢复。",
+    )
     api.complete(pid, "head_signoff", "logistics_head", approval="approve")
     api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
 
@@ -22,8 +28,14 @@ def reply_and_serve(api: ApiClient, pid: int) -> None:
 def test_not_accepted_closes_with_a_notice_stating_reason_and_route(any_harness: Harness) -> None:
     api = any_harness.api
     pid = api.register(petition_body(request_type="appeal"))["id"]
-    api.complete(pid, "screening", "assessor", decision="not_accept", reason="已进入劳动人事争议仲裁程序",
-                 route="劳动人事争议仲裁委员会")
+    api.complete(
+        pid,
+        "screening",
+        "assessor",
+        decision="not_accept",
+        reason="已进入劳动人事争议仲裁程序",
+        route="劳动人事争议仲裁委员会",
+    )
     detail = api.petition(pid)
     assert detail["status"] == "not_accepted"
     assert detail["closed_at"] is not None
@@ -37,7 +49,9 @@ def test_not_accepted_without_reason_is_refused_and_changes_nothing(harness: Har
     api = harness.api
     pid = api.register(petition_body())["id"]
     task = api.task(pid, "screening", "assessor")
-    response = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": {"decision": "not_accept"}}, user="assessor")
+    response = api.post(
+        f"/api/v1/tasks/{task['id']}/complete", {"data": {"decision": "not_accept"}}, user="assessor"
+    )
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert set(response.get_json()["errors"]) == {"reason", "route"}
@@ -48,8 +62,14 @@ def test_not_accepted_without_reason_is_refused_and_changes_nothing(harness: Har
 def test_redirect_closes_with_a_redirect_notice(harness: Harness) -> None:
     api = harness.api
     pid = api.register(petition_body())["id"]
-    api.complete(pid, "screening", "assessor", decision="redirect", reason="属于学生纪律处分申诉",
-                 route="学生申诉处理委员会")
+    api.complete(
+        pid,
+        "screening",
+        "assessor",
+        decision="redirect",
+        reason="属于学生纪律处分申诉",
+        route="学生申诉处理委员会",
+    )
     detail = api.petition(pid)
     assert detail["status"] == "redirected"
     assert [d["kind"] for d in detail["documents"]] == ["redirect_notice"]
@@ -59,8 +79,14 @@ def test_merge_links_to_the_open_petition_and_counts_a_repeat(harness: Harness) 
     api = harness.api
     first = api.register(petition_body())
     second = api.register(petition_body(channel="phone"))
-    api.complete(second["id"], "screening", "assessor", decision="merge", duplicate_of=first["tracking_code"],
-                 reason="同一事项")
+    api.complete(
+        second["id"],
+        "screening",
+        "assessor",
+        decision="merge",
+        duplicate_of=first["tracking_code"],
+        reason="同一事项",
+    )
     merged = api.petition(second["id"])
     assert merged["status"] == "merged"
     assert merged["duplicate_of"] == first["tracking_code"]
@@ -70,7 +96,9 @@ def test_merge_links_to_the_open_petition_and_counts_a_repeat(harness: Harness) 
 def test_merge_into_an_unknown_or_closed_petition_is_refused(harness: Harness) -> None:
     api = harness.api
     closed = api.register(petition_body())
-    api.complete(closed["id"], "screening", "assessor", decision="redirect", reason="校外事项", route="区信访局")
+    api.complete(
+        closed["id"], "screening", "assessor", decision="redirect", reason="校外事项", route="区信访局"
+    )
     pid = api.register(petition_body())["id"]
     task = api.task(pid, "screening", "assessor")
     for code, expected in (("ZZZZ-ZZZZ-ZZZZ", "查询码不存在"), (closed["tracking_code"], "已办结")):
@@ -109,7 +137,9 @@ def test_return_approved_goes_back_to_routing_for_another_department(harness: Ha
     api = harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围")
+    api.complete(
+        pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围"
+    )
     assert api.petition(pid)["status"] == "returned"
     api.complete(pid, "review_return", "assessor", return_approved=True)
     api.complete(pid, "routing", "assessor", department="academic", co_departments=[])
@@ -134,8 +164,14 @@ def test_approved_extension_adds_days_to_the_handling_limit_once(harness: Harnes
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
-    api.complete(pid, "handle", "logistics_handler", findings="需要审计合同", extension_days=20,
-                 extension_reason="需调取承包合同并审计")
+    api.complete(
+        pid,
+        "handle",
+        "logistics_handler",
+        findings="需要审计合同",
+        extension_days=20,
+        extension_reason="需调取承包合同并审计",
+    )
     assert api.petition(pid)["status"] == "extension_requested"
     api.complete(pid, "approve_extension", "leader", extension_approved=True)
     detail = api.petition(pid)
@@ -145,8 +181,11 @@ def test_approved_extension_adds_days_to_the_handling_limit_once(harness: Harnes
     assert task["deadline_rule"] == "D6"
     assert task["due_at"] > original_due
     # The continuing form has no extension field: a second extension cannot be asked for.
-    response = api.post(f"/api/v1/tasks/{task['id']}/complete",
-                        {"data": {"findings": "继续", "extension_days": 10}}, user="logistics_handler")
+    response = api.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"data": {"findings": "继续", "extension_days": 10}},
+        user="logistics_handler",
+    )
     assert response.status_code == 422
     assert "extension_days" in response.get_json()["errors"]["data"]
 
@@ -157,8 +196,14 @@ def test_rejected_extension_keeps_the_original_limit(harness: Harness) -> None:
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
-    api.complete(pid, "handle", "logistics_handler", findings="需要更多时间", extension_days=10,
-                 extension_reason="当事人外出，无法约谈")
+    api.complete(
+        pid,
+        "handle",
+        "logistics_handler",
+        findings="需要更多时间",
+        extension_days=10,
+        extension_reason="当事人外出，无法约谈",
+    )
     api.complete(pid, "approve_extension", "leader", extension_approved=False, approval_comment="请按期办结")
     task = api.task(pid, "handle_continue", "logistics_handler")
     assert (task["deadline_rule"], task["due_at"]) == ("D5", original_due)
@@ -184,7 +229,13 @@ def test_revision_and_a_dissatisfied_follow_up_reopen_once(harness: Harness) -> 
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="support", reply_text="第一稿：经核实，价格调整已报备。")
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="support",
+        reply_text="第一稿：经核实，价格调整已报备。",
+    )
     api.complete(pid, "head_signoff", "logistics_head", approval="revise", revision_note="请逐项答复")
     reply_and_serve(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields
 
 from service.api.schemas import BaseSchema, LocalDateTime
@@ -11,7 +13,7 @@ class TaskSchema(BaseSchema):
     name = fields.String(attribute="element_id")
     title = fields.String()
     form = fields.String(attribute="form_key")
-    petition_id = fields.Function(lambda task: petition_id_of(task.business_key))
+    petition_id = fields.Method("_petition_id")
     process_instance_id = fields.String(attribute="instance_id")
     assignee = fields.String(allow_none=True)
     candidate_group = fields.String(allow_none=True)
@@ -19,6 +21,10 @@ class TaskSchema(BaseSchema):
     due_at = LocalDateTime(allow_none=True)
     deadline_rule = fields.String(allow_none=True)
     created_at = LocalDateTime()
+
+    def _petition_id(self, task: Any) -> int | None:
+        key = task["business_key"] if isinstance(task, dict) else task.business_key
+        return petition_id_of(key)
 
 
 class TaskListSchema(BaseSchema):

@@ -1,0 +1,142 @@
+"""Who sees which petition and how much of the petitioner (the rules in service/petitions/access.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Harness, petition_body
+
+
+def routed(harness: Harness, **body: object) -> int:
+    api = harness.api
+    pid: int = api.register(petition_body(**body))["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    return pid
+
+
+def test_department_staff_see_only_their_departments_petitions(harness: Harness) -> None:
+    api = harness.api
+    pid = routed(harness)
+    unrouted = api.register(petition_body(title="另一件事"))["id"]
+    listed = {p["id"] for p in api.get("/api/v1/petitions", user="logistics_handler").get_json()["items"]}
+    assert pid in listed and unrouted not in listed
+    assert api.get(f"/api/v1/petitions/{unrouted}", user="logistics_handler").status_code == 403
+    assert api.get(f"/api/v1/petitions/{pid}", user="academic_handler").status_code == 403
+    assert api.get(f"/api/v1/petitions/{pid}/history", user="academic_handler").status_code == 403
+    everyone = {p["id"] for p in api.get("/api/v1/petitions?per_page=100", user="leader").get_json()["items"]}
+    assert {pid, unrouted} <= everyone
+
+
+def test_department_cannot_see_or_claim_another_departments_task(harness: Harness) -> None:
+    api = harness.api
+    pid = routed(harness)
+    task = api.task(pid, "sign_for", "logistics_handler")
+    assert api.get(f"/api/v1/tasks/{task['id']}", user="academic_handler").status_code == 403
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="academic_handler").status_code == 403
+    complete = api.post(
+        f"/api/v1/tasks/{task['id']}/complete", {"data": {"sign_result": "sign"}}, user="academic_handler"
+    )
+    assert complete.status_code == 403
+    assert api.task(pid, "sign_for", "logistics_handler")["id"] == task["id"]
+
+
+def test_claim_then_someone_else_gets_409(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    task = api.task(pid, "screening", "assessor")
+    claimed = api.post(f"/api/v1/tasks/{task['id']}/claim", user="assessor")
+    assert claimed.status_code == 200 and claimed.get_json()["assignee"] == "assessor"
+    with harness.db.transaction() as session:
+        from service.identity.service import create_user
+
+        create_user(
+            session,
+            username="assessor2",
+            role="assessor",
+            department="office",
+            password="pw-1234",
+            now=harness.clock.now(),
+        )
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="assessor2").status_code == 409
+    mine = api.get("/api/v1/tasks?mine=true", user="assessor").get_json()["items"]
+    assert [t["id"] for t in mine] == [task["id"]]
+
+
+def test_auditor_reads_everything_and_changes_nothing(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    assert api.get(f"/api/v1/petitions/{pid}", user="auditor").status_code == 200
+    assert api.get(f"/api/v1/petitions/{pid}/history", user="auditor").status_code == 200
+    task = api.get(f"/api/v1/tasks?petition_id={pid}&all=true", user="auditor").get_json()["items"][0]
+    assert api.get(f"/api/v1/tasks/{task['id']}", user="auditor").status_code == 200
+    response = api.post(
+        f"/api/v1/tasks/{task['id']}/complete", {"data": {"decision": "accept"}}, user="auditor"
+    )
+    assert response.status_code == 403
+    assert api.post("/api/v1/petitions", petition_body(), user="auditor").status_code == 403
+    assert api.petition(pid)["status"] == "screening"
+
+
+@pytest.mark.parametrize(
+    ("user", "expected_name"),
+    [
+        ("assessor", "张三"),
+        ("registrar", "张三"),
+        ("logistics_handler", "（已保密）"),
+        ("leader", "（已保密）"),
+        ("auditor", "（已保密）"),
+        ("admin", "（已保密）"),
+    ],
+)
+def test_a_reporters_identity_is_sealed_outside_the_office(
+    harness: Harness, user: str, expected_name: str
+) -> None:
+    pid = routed(harness, request_type="report", category="ethics", title="反映某教师收受礼金")
+    detail = harness.api.petition(pid, user=user)
+    assert detail["petitioner"]["name"] == expected_name
+    if expected_name != "张三":
+        assert detail["petitioner"]["phone"] != "13812345678"
+        assert detail["petitioner"]["id_number"] is None
+        body = harness.api.get(f"/api/v1/petitions/{pid}/history", user=user).get_data(as_text=True)
+        assert "张三" not in body and "13812345678" not in body
+
+
+def test_identity_is_visible_to_the_routed_department_and_masked_for_administrators(harness: Harness) -> None:
+    pid = routed(harness)
+    handler_view = harness.api.petition(pid, user="logistics_handler")["petitioner"]
+    assert handler_view["name"] == "张三" and handler_view["id_number"] == "610102200001011234"
+    admin_view = harness.api.petition(pid, user="admin")["petitioner"]
+    assert admin_view["name"] == "张*" and admin_view["phone"] == "138****5678"
+    assert admin_view["id_number"] == "610***********1234"
+
+
+def test_id_number_is_encrypted_at_rest(harness: Harness) -> None:
+    from sqlalchemy import select
+
+    from service.petitions.models import Petition
+
+    pid = harness.api.register(petition_body())["id"]
+    with harness.db.session() as session:
+        sealed = session.scalar(select(Petition.petitioner_id_sealed).where(Petition.id == pid))
+    assert sealed and "610102200001011234" not in sealed
+
+
+def test_anonymous_petitions_carry_no_identity(harness: Harness) -> None:
+    pid = harness.api.register(petition_body(anonymous=True))["id"]
+    assert harness.api.petition(pid)["petitioner"]["name"] == "匿名"
+
+
+def test_requests_without_a_valid_token_get_401(harness: Harness) -> None:
+    api = harness.api
+    assert api.get("/api/v1/petitions").status_code == 401
+    assert (
+        api.client.get("/api/v1/petitions", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    )
+    response = api.get("/api/v1/tasks")
+    assert response.content_type == "application/problem+json"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_department_staff_cannot_register(harness: Harness) -> None:
+    assert harness.api.post("/api/v1/petitions", petition_body(), user="logistics_handler").status_code == 403
