@@ -1,0 +1,122 @@
+"""The runtime: one write path, parsed specs cached by hash, state pruned, audit chained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from service.audit import chain
+from service.audit.models import AuditEvent
+from service.engine.commands import Actor, CompleteTask, StartInstance
+from service.engine.deployment import deploy_source
+from service.engine.models import HumanTask, ProcessInstance
+from service.errors import Conflict, Forbidden, Invalid
+from service.identity.roles import ROLES
+from tests.conftest import Harness, petition_body
+
+FIXTURES = Path(__file__).resolve().parents[1] / "processes"
+ASSESSOR = Actor("assessor", frozenset({"assessor", "assessor@office"}))
+
+
+def deploy(harness: Harness, name: str) -> None:
+    with harness.db.transaction() as session:
+        deploy_source(
+            session,
+            source=(FIXTURES / name).read_bytes(),
+            filename=name,
+            actor="test",
+            roles=ROLES,
+            now=harness.clock.now(),
+        )
+
+
+def open_task(harness: Harness, instance_id: str) -> HumanTask:
+    with harness.db.session() as session:
+        task = session.scalar(
+            select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        )
+    assert task is not None
+    return task
+
+
+def test_specs_are_parsed_once_per_version_not_per_command(harness: Harness) -> None:
+    runtime = harness.services.runtime
+    api = harness.api
+    for _ in range(3):
+        pid = api.register(petition_body())["id"]
+        api.complete(pid, "screening", "assessor", decision="accept")
+    assert runtime.specs.parses == 1
+
+
+def test_state_stays_small_in_a_loop(harness: Harness) -> None:
+    deploy(harness, "loop_report.bpmn")
+    runtime = harness.services.runtime
+    instance_id = runtime.execute(StartInstance("loop_report", ASSESSOR, data={"rounds": 0})).instance.id
+    sizes = []
+    for step in range(60):
+        task = open_task(harness, instance_id)
+        runtime.execute(CompleteTask(task.id, ASSESSOR, {"co_opinion": f"第 {step} 次报告"}))
+        with harness.db.session() as session:
+            state = session.get(ProcessInstance, instance_id).state
+        sizes.append(sum(len(w["tasks"]) for w in [state["workflow"], *state["subprocesses"].values()]))
+    assert max(sizes) == sizes[0], sizes  # the task tree does not grow with the loop
+
+
+def test_a_failed_command_leaves_nothing_half_written(harness: Harness) -> None:
+    runtime = harness.services.runtime
+    pid = harness.api.register(petition_body())["id"]
+    with harness.db.session() as session:
+        instance = session.scalar(
+            select(ProcessInstance).where(ProcessInstance.business_key == f"petition:{pid}")
+        )
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    assert instance is not None
+    task = open_task(harness, instance.id)
+    with pytest.raises(Invalid):
+        runtime.execute(CompleteTask(task.id, ASSESSOR, {"decision": "not_accept"}))
+    with pytest.raises(Forbidden):
+        runtime.execute(
+            CompleteTask(task.id, Actor("x", frozenset({"handler@logistics"})), {"decision": "accept"})
+        )
+    with harness.db.session() as session:
+        after = session.get(ProcessInstance, instance.id)
+        assert after.revision == instance.revision and after.state == instance.state
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
+    runtime.execute(CompleteTask(task.id, ASSESSOR, {"decision": "accept"}))
+    with pytest.raises(Conflict):
+        runtime.execute(CompleteTask(task.id, ASSESSOR, {"decision": "accept"}))
+
+
+def test_every_command_is_audited_and_the_chain_verifies(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    with harness.db.session() as session:
+        actions = [
+            e.action
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.business_key == f"petition:{pid}").order_by(AuditEvent.id)
+            )
+        ]
+        result = chain.verify(session)
+    assert actions[:3] == ["instance.started", "task.created", "petition.registered"]
+    assert (
+        "task.completed" in actions and "document.issued" in actions and "petition.status_changed" in actions
+    )
+    assert result.intact and result.checked > 10
+
+
+def test_the_audit_table_refuses_updates_and_tampering_is_detected(harness: Harness) -> None:
+    harness.api.register(petition_body())
+    with harness.db.transaction() as session:
+        victim = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "petition.registered"))
+    with pytest.raises(Exception, match="append-only"), harness.db.transaction() as session:
+        session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :id"), {"id": victim})
+    with harness.db.transaction() as session:
+        session.execute(text("DROP TRIGGER audit_event_no_update"))  # an attacker with DDL rights
+        session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :id"), {"id": victim})
+    with harness.db.session() as session:
+        result = chain.verify(session)
+    assert not result.intact and result.first_broken_id == victim
