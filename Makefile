@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 T ?= tests
+WEB_STAMP := service/web/static/dist/.built
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
 
@@ -17,15 +19,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with its dev tools
+install: $(STAMP) web chromium ## create .venv, install the project with its dev tools, build the web bundles
 
-run: $(STAMP) ## serve on 127.0.0.1:$PORT (SQLite under var/, in-process worker, demo data)
+$(WEB_STAMP): package.json package-lock.json $(wildcard frontend/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	node frontend/build.mjs
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP) ## front-end bundles: npm ci + esbuild (bpmn-js viewer and modeler) into service/web/static/dist
+
+chromium: ## Debian's chromium (+ CJK fonts) for the browser tests, when /usr/bin/chromium is missing
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+		|| echo "chromium could not be installed: the browser tests will skip with this reason"
+
+run: $(STAMP) web ## serve on 127.0.0.1:$PORT (SQLite under var/, in-process worker, demo data)
 	PORT=$(PORT) $(BIN)/petitionflow run --port $(PORT)
 
-test: $(STAMP) lint ## lint, then the whole suite (PostgreSQL/Redis parts skip with a reason if absent)
+test: $(STAMP) web chromium lint ## lint, then the whole suite (PostgreSQL/Redis parts skip with a reason if absent)
 	$(BIN)/python -m pytest -n 2 -q $(T)
 
-quick: $(STAMP) ## the suite without lint or xdist; T=path for one file
+quick: $(STAMP) web chromium ## the suite without lint or xdist; T=path for one file
 	$(BIN)/python -m pytest -q $(T)
 
 lint: $(STAMP) ## ruff, format check, mypy, import contracts, the one-commit-place and file-size checks
@@ -50,4 +63,4 @@ bench: $(STAMP) ## benchmarks: lifecycle timings vs bare SpiffWorkflow, loop fla
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var
 
-.PHONY: help install run test quick lint fmt db-check bench clean
+.PHONY: help install web chromium run test quick lint fmt db-check bench clean

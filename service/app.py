@@ -10,6 +10,8 @@ from service.container import Services, build_services
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
     from service.api import register_api
+    from service.api.ratelimit import RateLimiter
+    from service.web import register_web
 
     settings = settings or (services.settings if services else Settings())
     services = services or build_services(settings)
@@ -21,5 +23,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["petitionflow"] = services
+    # One limiter for every page and endpoint without login (public API, portal, login form).
+    public_limit = settings.public_rate_limit
+    app.extensions["petitionflow_ratelimit"] = RateLimiter(lambda: public_limit)
     register_api(app)
+    register_web(app)
     return app

@@ -1,0 +1,40 @@
+"""The staff workbench and the public portal: server-rendered pages over the domain services.
+
+Every URL prefix of the web side is mounted here, so this file is its URL table. Pages are thin:
+they read through the domain services and change state only through them (the engine runtime is
+the one writer of instance state). Security and language are wired in `security` and `i18n`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from service.identity.roles import ROLE_LABELS
+from service.web import context, errors, i18n, security
+
+
+def register_web(app: Flask) -> None:
+    from service.web import audit, auth, models, petitions, portal, tasks
+
+    security.configure(app)
+    i18n.configure(app)
+    web = Blueprint(
+        "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web"
+    )
+    web.register_blueprint(auth.blp)  # /, /login, /logout, /lang/<code>
+    web.register_blueprint(tasks.blp)  # /work/tasks
+    web.register_blueprint(petitions.blp)  # /work/petitions
+    web.register_blueprint(models.blp)  # /work/models
+    web.register_blueprint(audit.blp)  # /work/audit
+    web.register_blueprint(portal.blp)  # /portal
+    security.protect(web)
+    errors.install(web)
+    web.context_processor(_page_globals)
+    app.register_blueprint(web)
+    app.teardown_appcontext(context.close_session)
+
+
+def _page_globals() -> dict[str, Any]:
+    return {"me": context.signed_in_user(), "role_labels": ROLE_LABELS}

@@ -1,0 +1,74 @@
+"""Errors on pages become pages: a clear Chinese message in the page's own layout, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from service.web.context import LoginRequired
+
+log = logging.getLogger(__name__)
+
+_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthorized: 401,
+    Invalid: 422,
+}
+
+
+class TooManyRequests(DomainError):
+    title = "请求过于频繁"
+
+
+_STATUS[TooManyRequests] = 429
+
+
+def status_of(error: DomainError) -> int:
+    return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 500)
+
+
+def render_error(status: int, title: str, detail: str) -> tuple[str, int]:
+    portal = (request.blueprint or "").startswith("web.portal")
+    return render_template("error.html", status=status, title=title, detail=detail, portal=portal), status
+
+
+def install(blueprint: Blueprint) -> None:
+    @blueprint.errorhandler(LoginRequired)
+    def _login(_error: LoginRequired) -> Response:
+        return redirect(url_for("web.auth.login", next=request.full_path.rstrip("?")))
+
+    @blueprint.errorhandler(DomainError)
+    def _domain(error: DomainError) -> tuple[str, int]:
+        status = status_of(error)
+        if status == 500:
+            log.error("error on page %s: %s", request.path, error.detail)
+        return render_error(status, error.title, error.detail)
+
+    @blueprint.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return render_error(400, "页面已过期", "表单校验码缺失或已过期，请返回上一页刷新后重新提交。")
+
+    @blueprint.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        return render_error(status, _HTTP_TITLES.get(status, "请求无法完成"), error.description or "")
+
+    @blueprint.errorhandler(Exception)
+    def _unexpected(_error: Exception) -> tuple[str, int]:
+        log.exception("unhandled error on page %s", request.path)
+        return render_error(500, "服务器内部错误", "服务器处理请求时出错，请稍后重试。")
+
+
+_HTTP_TITLES = {
+    400: "请求格式错误",
+    404: "页面不存在",
+    405: "不支持的请求方法",
+    413: "提交内容过大",
+}

@@ -1,0 +1,140 @@
+"""The public portal (no login, phone-sized): submit online, keep the code, track, evaluate.
+
+Only the domain's public view is shown: status, a timeline without internal names or notes, and
+the reply once served. Tracking codes travel in form posts and the signed session, never in URLs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from service.engine.commands import Actor
+from service.errors import Invalid, NotFound
+from service.petitions import service as petitions
+from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
+from service.web import queries
+from service.web.context import db, services
+from service.web.ratelimit import hit_client
+
+blp = Blueprint("portal", __name__, url_prefix="/portal")
+_ISSUED, _TRACKED = "portal_issued_code", "portal_tracked_code"
+
+
+@blp.before_request
+def _rate_limit() -> None:
+    if request.method == "POST" or request.endpoint == "web.portal.status":
+        hit_client()
+
+
+@blp.get("")
+def index() -> str:
+    return render_template("portal/index.html")
+
+
+def _submit_form(values: MultiDict[str, str], errors: dict[str, str]) -> str:
+    return render_template(
+        "portal/submit.html",
+        values=values,
+        errors=errors,
+        request_types=REQUEST_TYPES,
+        kinds=PETITIONER_KINDS,
+        categories=queries.categories(db()),
+    )
+
+
+@blp.get("/submit")
+def submit_form() -> str:
+    return _submit_form(MultiDict(), {})
+
+
+@blp.post("/submit")
+def submit() -> Response | tuple[str, int]:
+    form, anonymous = request.form, request.form.get("anonymous") == "1"
+    person = {
+        "name": form.get("name", "").strip() or None,
+        "phone": form.get("phone", "").strip() or None,
+        "kind": form.get("kind") or None,
+    }
+    registration = petitions.Registration(
+        channel="online",
+        request_type=form.get("request_type", ""),
+        category=form.get("category", ""),
+        title=form.get("title", "")[:200],
+        content=form.get("content", "")[:20000],
+        petitioner=person,
+        anonymous=anonymous,
+    )
+    app = services()
+    try:
+        with app.db.transaction() as tx:
+            petition = petitions.register_petition(
+                tx,
+                runtime=app.runtime,
+                clock=app.clock,
+                sealer=app.sealer,
+                actor=Actor(username=petitions.PUBLIC_ACTOR),
+                registration=registration,
+            )
+            session[_ISSUED] = petition.tracking_code
+    except Invalid as error:
+        return _submit_form(form, {k: str(v) for k, v in error.errors.items()}), 422
+    return redirect(url_for("web.portal.submitted"))
+
+
+@blp.get("/submitted")
+def submitted() -> str:
+    """The tracking code, shown exactly once: a reload no longer shows it."""
+    return render_template("portal/submitted.html", code=session.pop(_ISSUED, None))
+
+
+@blp.get("/track")
+def track_form() -> str:
+    return render_template("portal/track.html", error=None, code="")
+
+
+@blp.post("/track")
+def track() -> Response | tuple[str, int]:
+    code = request.form.get("code", "").strip().upper()
+    try:
+        petitions.find_by_code(db(), code)
+    except NotFound as error:
+        return render_template("portal/track.html", error=error.detail, code=code), 404
+    session[_TRACKED] = code
+    return redirect(url_for("web.portal.status"))
+
+
+@blp.get("/status")
+def status() -> str | Response:
+    code = session.get(_TRACKED)
+    if not code:
+        return redirect(url_for("web.portal.track_form"))
+    view = petitions.public_view(db(), petitions.find_by_code(db(), code))
+    return render_template("portal/status.html", view=view, satisfaction=SATISFACTION)
+
+
+@blp.post("/evaluate")
+def evaluate() -> Response:
+    code = session.get(_TRACKED)
+    if not code:
+        return redirect(url_for("web.portal.track_form"))
+    resolved = {"true": True, "false": False}.get(request.form.get("resolved", ""))
+    app = services()
+    with app.db.transaction() as tx:
+        petitions.evaluate(
+            tx,
+            runtime=app.runtime,
+            petition=petitions.find_by_code(tx, code),
+            satisfaction=request.form.get("satisfaction", ""),
+            comment=request.form.get("comment", "")[:2000],
+            resolved=resolved,
+        )
+    flash("感谢您的评价！", "success")
+    return redirect(url_for("web.portal.status"))
+
+
+@blp.post("/forget")
+def forget() -> Response:
+    session.pop(_TRACKED, None)
+    return redirect(url_for("web.portal.index"))

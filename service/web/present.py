@@ -1,0 +1,108 @@
+"""How domain values read on a page: labels, due-date marks and timeline lines (no queries here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from service.audit.models import AuditEvent
+from service.clock import LOCAL_TZ
+from service.identity.roles import ROLE_LABELS
+from service.petitions.vocabulary import STATUSES
+
+DUE_SOON = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class DueMark:
+    css: str  # overdue | today | soon | ok | none
+    label: str
+
+
+def due_mark(due_at: datetime | None, now: datetime) -> DueMark:
+    if due_at is None:
+        return DueMark("none", "无时限")
+    if due_at < now:
+        return DueMark("overdue", "已逾期")
+    if due_at.astimezone(LOCAL_TZ).date() == now.astimezone(LOCAL_TZ).date():
+        return DueMark("today", "今日到期")
+    if due_at - now <= DUE_SOON:
+        return DueMark("soon", "即将到期")
+    return DueMark("ok", "未到期")
+
+
+def group_label(group: str | None, departments: Mapping[str, str]) -> str:
+    """'handler@logistics' reads 承办人·后勤处."""
+    if not group:
+        return ""
+    role, _, department = group.partition("@")
+    role_label = ROLE_LABELS.get(role, role)
+    return f"{role_label}·{departments.get(department, department)}" if department else role_label
+
+
+def status_label(status: str | None) -> str:
+    return STATUSES.get(status or "", status or "")
+
+
+def _title(data: Mapping[str, Any]) -> str:
+    return str(data.get("title") or "")
+
+
+_EVENT_LABELS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
+    "instance.started": lambda d, n: "流程启动",
+    "instance.completed": lambda d, n: "流程结束",
+    "instance.cancelled": lambda d, n: f"流程撤销：{d.get('reason', '')}",
+    "petition.registered": lambda d, n: "登记",
+    "petition.status_changed": lambda d, n: (
+        f"状态：{status_label(d.get('old'))} → {status_label(d.get('new'))}"
+    ),
+    "petition.routed": lambda d, n: (
+        "派单：主办 "
+        + n.get(str(d.get("department")), str(d.get("department")))
+        + (
+            "，协办 " + "、".join(n.get(c, c) for c in d.get("co_departments") or [])
+            if d.get("co_departments")
+            else ""
+        )
+    ),
+    "petition.merged": lambda d, n: f"合并至 {d.get('into', '')}",
+    "document.issued": lambda d, n: f"出具《{d.get('title', '')}》{d.get('number', '')}",
+    "task.created": lambda d, n: f"生成待办「{_title(d)}」",
+    "task.claimed": lambda d, n: f"认领「{_title(d)}」",
+    "task.released": lambda d, n: f"退回认领「{_title(d)}」",
+    "task.completed": lambda d, n: f"办理「{_title(d)}」",
+    "task.cancelled": lambda d, n: f"撤销待办「{_title(d)}」",
+    "timer.fired": lambda d, n: "时限提醒触发",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    text: str
+    details: dict[str, Any]
+
+
+def timeline(
+    events: list[AuditEvent], names: Mapping[str, str], departments: Mapping[str, str]
+) -> list[TimelineEntry]:
+    """Staff timeline: who did what and when; a completed task shows what was entered."""
+    entries = []
+    for event in events:
+        label = _EVENT_LABELS.get(event.action)
+        text = label(event.data, departments) if label else event.action
+        details = dict(event.data.get("after") or {}) if event.action == "task.completed" else {}
+        actor = actor_label(event.actor, names)
+        entries.append(TimelineEntry(event.at, actor, text, details))
+    return entries
+
+
+def actor_label(username: str, names: Mapping[str, str]) -> str:
+    if username == "system":
+        return "系统"
+    if username.startswith("public"):
+        return "信访人（网上）"
+    return names.get(username, username)

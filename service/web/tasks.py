@@ -1,0 +1,148 @@
+"""我的待办 and the task page: the form rendered from its JSON Schema beside the petition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from service.engine.commands import ClaimTask, CompleteTask
+from service.engine.models import HumanTask
+from service.errors import Forbidden, Invalid
+from service.identity.service import actor_for
+from service.petitions import service as petitions
+from service.petitions import tasks as task_service
+from service.petitions.models import Petition
+from service.petitions.projection import petition_id_of
+from service.web import context, formrender, queries
+from service.web.context import db, services
+from service.web.petition_view import petition_context
+from service.web.present import DueMark, due_mark, group_label
+
+blp = Blueprint("tasks", __name__, url_prefix="/work/tasks")
+context.require_login(blp)
+
+SORTS = {
+    "due": lambda r: (r.task.due_at is None, r.task.due_at or r.task.created_at),
+    "created": lambda r: r.task.created_at,
+    "title": lambda r: r.task.title,
+}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: HumanTask
+    petition: Petition | None
+    due: DueMark
+    mine: bool
+    group: str
+
+
+def _rows() -> list[TaskRow]:
+    user, now = context.current_user(), services().clock.now()
+    tasks = task_service.list_tasks(db(), user, everyone=request.args.get("scope") == "everyone")
+    found = queries.petitions_by_id(db(), (petition_id_of(t.business_key) or 0 for t in tasks))
+    departments = petitions.department_names(db())
+    return [
+        TaskRow(
+            t,
+            found.get(petition_id_of(t.business_key) or 0),
+            due_mark(t.due_at, now),
+            t.assignee == user.username,
+            group_label(t.candidate_group, departments),
+        )
+        for t in tasks
+    ]
+
+
+def _matches(row: TaskRow, scope: str, due: str, text: str) -> bool:
+    if (scope == "mine" and not row.mine) or (scope == "group" and row.mine):
+        return False
+    if due and row.due.css != due:
+        return False
+    haystack = f"{row.task.title} {row.petition.title if row.petition else ''} "
+    haystack += row.petition.tracking_code if row.petition else ""
+    return not text or text.lower() in haystack.lower()
+
+
+@blp.get("")
+def index() -> str:
+    scope, due = request.args.get("scope", ""), request.args.get("due", "")
+    text, sort = request.args.get("q", "").strip(), request.args.get("sort", "due")
+    rows = [r for r in _rows() if _matches(r, scope, due, text)]
+    rows.sort(key=SORTS.get(sort, SORTS["due"]), reverse=request.args.get("order") == "desc")
+    overdue = sum(1 for r in rows if r.due.css == "overdue")
+    return render_template(
+        "work/tasks.html",
+        rows=rows,
+        overdue=overdue,
+        args={"scope": scope, "due": due, "q": text, "sort": sort},
+    )
+
+
+def _task_page(
+    task_id: str, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
+) -> str:
+    user = context.current_user()
+    row, petition = task_service.get_task(db(), user, task_id)
+    runtime = services().runtime
+    schema, form_title = runtime.task_form(db(), row)
+    start = values if values is not None else runtime.task_data(db(), row)
+    order = queries.form_order(db(), runtime, row.instance_id, row.form_key)
+    fields = formrender.build_fields(schema, start, errors, order)
+    view = _petition_view(petition)
+    may_work = actor_for(user).may_work_on(row.candidate_group, row.assignee)
+    may_claim = actor_for(user).may_work_on(row.candidate_group, None) and row.assignee is None
+    return render_template(
+        "work/task.html",
+        task=row,
+        form_title=form_title,
+        fields=fields,
+        errors=errors or {},
+        may_work=may_work,
+        may_claim=may_claim,
+        due=due_mark(row.due_at, services().clock.now()),
+        **view,
+    )
+
+
+def _petition_view(petition: Petition | None) -> dict[str, Any]:
+    if petition is None:
+        return {"detail": None, "timeline": []}
+    try:
+        petitions.get_visible(db(), context.viewer(), petition.id)
+    except Forbidden:
+        return {"detail": None, "timeline": []}
+    return petition_context(petition)
+
+
+@blp.get("/<task_id>")
+def show(task_id: str) -> str:
+    return _task_page(task_id)
+
+
+@blp.post("/<task_id>")
+def complete(task_id: str) -> Response | tuple[str, int]:
+    actor = context.actor()
+    row, _ = task_service.get_task(db(), context.current_user(), task_id)
+    schema, _ = services().runtime.task_form(db(), row)
+    data, errors = formrender.parse_submission(schema, request.form)
+    try:
+        if errors:
+            raise Invalid("表单有误", errors=errors)
+        services().runtime.execute(CompleteTask(task_id=task_id, actor=actor, data=data))
+    except Invalid as error:
+        messages = {k: str(v) for k, v in error.errors.items()}
+        return _task_page(task_id, values=data, errors=messages or {"_": error.detail}), 422
+    flash(f"已办理：{row.title}", "success")
+    return redirect(url_for("web.tasks.index"))
+
+
+@blp.post("/<task_id>/claim")
+def claim(task_id: str) -> Response:
+    release = request.form.get("release") == "1"
+    services().runtime.execute(ClaimTask(task_id=task_id, actor=context.actor(), release=release))
+    flash("已退回到组待办" if release else "已认领，该任务现由您办理", "success")
+    return redirect(url_for("web.tasks.show", task_id=task_id))
