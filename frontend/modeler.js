@@ -12,7 +12,7 @@ import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
 import "@bpmn-io/properties-panel/dist/assets/properties-panel.css";
-import { PetitionFlowPanelModule } from "./panel.js";
+import { PetitionFlowPanelModule, PetitionFlowTranslateModule } from "./panel.js";
 
 const container = document.getElementById("modeler");
 const saveButton = document.getElementById("save");
@@ -27,6 +27,7 @@ const modeler = new BpmnModeler({
     CamundaPlatformPropertiesProviderModule,
     CamundaBehaviorsModule,
     PetitionFlowPanelModule,
+    PetitionFlowTranslateModule,
   ],
   moddleExtensions: { camunda: camundaModdle },
 });

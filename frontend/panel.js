@@ -41,3 +41,31 @@ export const PetitionFlowPanelModule = {
   __init__: ["petitionFlowPanelFilter"],
   petitionFlowPanelFilter: ["type", PetitionFlowPanelFilter],
 };
+
+// Chinese for the labels of the entries this panel keeps (bpmn-js asks the `translate` service).
+const LABELS = {
+  Name: "名称",
+  ID: "编号",
+  "Candidate groups": "候选组（角色@部门，可用 ${…}）",
+  "Due date": "到期时间（${deadline('规则', 起算时间)}）",
+  "The due date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).":
+    "由日历规则计算，例如 ${deadline('D5', accepted_at)}；服务器在部署时校验表达式。",
+  Type: "类型",
+  "Form key": "表单键（forms/<key>.json）",
+  "Element documentation": "元素说明",
+  "Process documentation": "流程说明",
+  Timer: "定时",
+  "Type ": "类型",
+  Value: "值",
+  "Condition expression": "条件表达式",
+  "Create task": "创建任务",
+  "Version tag": "版本标签",
+  Executable: "可执行",
+};
+
+function translate(template, replacements) {
+  const text = LABELS[template] || template;
+  return text.replace(/{([^}]+)}/g, (match, key) => (replacements && key in replacements ? replacements[key] : match));
+}
+
+export const PetitionFlowTranslateModule = { translate: ["value", translate] };

@@ -11,7 +11,7 @@ from service.engine.deployment import deploy_source
 from service.engine.diff import diff_versions
 from service.engine.specs import DeployRejected, Problem
 from service.identity.roles import ADMIN, ROLES
-from service.web import context
+from service.web import context, security
 from service.web.context import db, services
 
 blp = Blueprint("models", __name__, url_prefix="/work/models")
@@ -45,6 +45,7 @@ def source(key: str, number: int) -> Response:
 def edit(key: str, number: int) -> str:
     context.require_role(ADMIN)
     meta = catalog.version_metadata(db(), catalog.get_version(db(), key, number))
+    security.allow_inline_styles()
     return render_template("models/modeler.html", meta=meta)
 
 

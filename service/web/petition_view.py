@@ -12,7 +12,7 @@ from service.petitions.models import Petition
 from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
 from service.web import context, queries
 from service.web.context import db, services
-from service.web.present import timeline
+from service.web.present import DEADLINE_STATUSES, group_label, timeline
 
 LABELS = {
     "channels": CHANNELS,
@@ -42,4 +42,6 @@ def petition_context(petition: Petition) -> dict[str, Any]:
         "path": path,
         "labels": LABELS,
         "category_names": dict(queries.categories(session)),
+        "deadline_labels": DEADLINE_STATUSES,
+        "group_label": lambda group: group_label(group, departments),
     }

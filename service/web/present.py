@@ -13,6 +13,7 @@ from service.identity.roles import ROLE_LABELS
 from service.petitions.vocabulary import STATUSES
 
 DUE_SOON = timedelta(days=2)
+DEADLINE_STATUSES = {"active": "计时中", "met": "已按期完成", "late": "已逾期", "closed": "已结束"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class TimelineEntry:
     actor: str
     text: str
     details: dict[str, Any]
+    system: bool = False
 
 
 def timeline(
@@ -96,7 +98,7 @@ def timeline(
         text = label(event.data, departments) if label else event.action
         details = dict(event.data.get("after") or {}) if event.action == "task.completed" else {}
         actor = actor_label(event.actor, names)
-        entries.append(TimelineEntry(event.at, actor, text, details))
+        entries.append(TimelineEntry(event.at, actor, text, details, system=event.actor == "system"))
     return entries
 
 
