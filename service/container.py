@@ -30,7 +30,7 @@ class Services:
 def build_services(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Services:
     clock = clock or SystemClock()
     db = db or Database.from_url(settings.database_url)
-    calendar = CalendarStore(settings.processes_dir / "deadline_rules.json")
+    calendar = CalendarStore(settings.processes_dir / "deadline_rules.json", db)
     runtime = Runtime(db=db, clock=clock, calendar=calendar.current)
     petitions_setup.install(runtime, db)
     return Services(
