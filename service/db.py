@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -81,12 +80,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=NullPool if ":memory:" not in url else None, **kwargs)
+        if ":memory:" not in url and url != "sqlite://":
+            # One pooled connection per thread keeps the WAL open (closing the last connection
+            # checkpoints) and saves the connect + PRAGMA round trip on every session.
+            kwargs.setdefault("pool_size", 8)
+            kwargs.setdefault("max_overflow", 8)
+            kwargs.setdefault("connect_args", {"check_same_thread": False})
+        engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=10, max_overflow=20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping (one extra round trip per checkout); stale connections are recycled instead.
+    return create_engine(url, pool_recycle=1800, **kwargs)
 
 
 class Database:

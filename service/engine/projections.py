@@ -12,6 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
 from service.engine.calendar import Deadline, as_moment
@@ -71,6 +72,7 @@ def sync_human_tasks(
     elements: Mapping[str, Mapping[str, Any]],
     engine: ScriptEngine,
     now: datetime,
+    completed_by: Mapping[str, str],
 ) -> TaskChanges:
     """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks."""
     open_rows = {
@@ -95,6 +97,8 @@ def sync_human_tasks(
         finished = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED)
         row.status = TASK_COMPLETED if finished else TASK_CANCELLED
         row.completed_at = now
+        if task_id in completed_by:
+            row.completed_by = completed_by[task_id]
         closed.append(row)
         _close_deadlines(session, task_id, finished=finished, now=now)
     return TaskChanges(created, closed)
@@ -165,13 +169,14 @@ def _deadline_row(
 
 
 def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: datetime) -> None:
-    for record in session.query(DeadlineRecord).filter(
-        DeadlineRecord.task_id == task_id, DeadlineRecord.status == "active"
-    ):
-        if finished:
-            record.status, record.met_at = ("met" if now <= record.due_at else "late"), now
-        else:
-            record.status = "closed"
+    """One statement: a finished task's deadline was met (or late); a cancelled task's is closed."""
+    status = case((DeadlineRecord.due_at >= now, "met"), else_="late") if finished else "closed"
+    session.execute(
+        update(DeadlineRecord)
+        .where(DeadlineRecord.task_id == task_id, DeadlineRecord.status == "active")
+        .values(status=status, met_at=now if finished else None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def active_elements(workflow: BpmnWorkflow) -> list[str]:

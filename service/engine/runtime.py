@@ -219,7 +219,6 @@ class Runtime:
             before={key: task.data.get(key) for key in data},
             after=data,
         )
-        row.completed_by = command.actor.username
         task.data.update(data)
         self._run_engine(task.run, row.element_id)
         self._advance(session, outcome, workflow, engine, before=before)
@@ -299,13 +298,21 @@ class Runtime:
         instance, elements = outcome.instance, outcome.version.elements
         self._run_engine(workflow.do_engine_steps, None)
         reached = projections.newly_completed(workflow, before)
+        completing = outcome.command if isinstance(outcome.command, CompleteTask) else None
         changes = projections.sync_human_tasks(
-            session, instance=instance, workflow=workflow, elements=elements, engine=engine, now=outcome.now
+            session,
+            instance=instance,
+            workflow=workflow,
+            elements=elements,
+            engine=engine,
+            now=outcome.now,
+            completed_by={completing.task_id: completing.actor.username} if completing else {},
         )
         outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
-        outcome.fired_timers = projections.sync_timers(
-            session, instance=instance, workflow=workflow, now=outcome.now
-        )
+        if outcome.version.has_timers:
+            outcome.fired_timers = projections.sync_timers(
+                session, instance=instance, workflow=workflow, now=outcome.now
+            )
         outcome.reached = [
             (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))
             for t in reached
@@ -419,11 +426,19 @@ class Runtime:
         return instance
 
     def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
-        row = session.get(HumanTask, task_id)
-        if row is None:
+        """Lock the task's instance first, then read the task: what we read is what the lock protects."""
+        owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+        instance = session.execute(
+            select(ProcessInstance)
+            .where(ProcessInstance.id == owner)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        row = session.execute(
+            select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if row is None or instance is None:
             raise NotFound("任务不存在")
-        instance = self._lock_instance(session, row.instance_id)
-        session.refresh(row)  # another command may have changed it while we waited for the lock
         return row, instance
 
     @staticmethod

@@ -28,6 +28,10 @@ class VersionSnapshot:
     deployed_at: datetime
     deployed_by: str
 
+    @property
+    def has_timers(self) -> bool:
+        return any("timer" in element for element in self.elements.values())
+
     @classmethod
     def of(cls, row: ProcessModelVersion, kind: str) -> VersionSnapshot:
         return cls(

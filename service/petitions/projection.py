@@ -8,7 +8,7 @@ README): `department`, `co_departments`, `statutory_class`, `urgency`, `reply_te
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from service.engine.commands import StartInstance
 from service.engine.runtime import Outcome
-from service.identity.models import Department
 from service.petitions import documents
 from service.petitions.models import Petition, PetitionDepartment
 
@@ -36,7 +35,14 @@ def petition_id_of(key: str | None) -> int | None:
 
 
 class PetitionProjection:
+    def __init__(self, department_names: Callable[[], Mapping[str, str]]) -> None:
+        self._department_names = department_names
+
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
+        with session.no_autoflush:  # one UPDATE of the petition at the end, not one per change
+            self._project(session, outcome)
+
+    def _project(self, session: Session, outcome: Outcome) -> None:
         petition_id = petition_id_of(outcome.instance.business_key)
         if petition_id is None or outcome.instance.model_key != PROCESS_KEY:
             return  # other processes about a petition (supervision, review) keep their own projections
@@ -55,7 +61,6 @@ class PetitionProjection:
         self._route(session, petition, variables, outcome)
         self._copy_fields(petition, variables)
         self._merge(session, petition, variables, outcome)
-        self._documents(session, petition, variables, outcome)
         status = outcome.instance.business_status
         if status and status != petition.status:
             outcome.record("petition.status_changed", actor="system", old=petition.status, new=status)
@@ -63,6 +68,9 @@ class PetitionProjection:
         if outcome.ended and petition.closed_at is None:
             petition.closed_at = outcome.now
         petition.updated_at = outcome.now
+        # Last: issuing a notice flushes (its id goes into the audit event), and the notice reads the
+        # petition as it now is.
+        self._documents(session, petition, variables, outcome, self._department_names)
 
     @staticmethod
     def _route(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
@@ -115,12 +123,16 @@ class PetitionProjection:
 
     @staticmethod
     def _documents(
-        session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome
+        session: Session,
+        petition: Petition,
+        variables: Mapping[str, Any],
+        outcome: Outcome,
+        department_names: Callable[[], Mapping[str, str]],
     ) -> None:
         kinds = [properties["document"] for _, properties in outcome.reached if properties.get("document")]
         if not kinds:
             return
-        names = dict(session.execute(select(Department.code, Department.name)).all())
+        names = department_names()
         for kind in kinds:
             document = documents.issue(
                 session, petition, kind, variables=variables, department_names=names, now=outcome.now

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from service.db import Database
@@ -11,29 +15,59 @@ from service.petitions import rules
 from service.petitions.models import Category
 from service.petitions.projection import PetitionProjection
 
+Choices = list[tuple[str, str]]
 
-def install(runtime: Runtime, db: Database) -> None:
-    runtime.add_listener(PetitionProjection())
+
+class ReferenceLists:
+    """Departments and categories change rarely but are read on every form and notice: keep them briefly."""
+
+    def __init__(self, db: Database, *, ttl_seconds: float = 30.0, now: Callable[[], float] = time.monotonic):
+        self._db = db
+        self._ttl = ttl_seconds
+        self._now = now
+        self._lock = threading.Lock()
+        self._cached: dict[str, tuple[float, Choices]] = {}
+
+    def departments(self) -> Choices:
+        return self._get(
+            "departments",
+            select(Department.code, Department.name)
+            .where(Department.active.is_(True))
+            .order_by(Department.sort_order, Department.code),
+        )
+
+    def categories(self) -> Choices:
+        return self._get(
+            "categories",
+            select(Category.code, Category.name)
+            .where(Category.active.is_(True))
+            .order_by(Category.sort_order, Category.code),
+        )
+
+    def department_names(self) -> dict[str, str]:
+        return dict(self.departments())
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached.clear()
+
+    def _get(self, name: str, statement: object) -> Choices:
+        with self._lock:
+            hit = self._cached.get(name)
+            if hit is not None and self._now() - hit[0] < self._ttl:
+                return hit[1]
+        with self._db.session() as session:
+            rows: Choices = [(code, label) for code, label in session.execute(statement)]  # type: ignore[call-overload]
+        with self._lock:
+            self._cached[name] = (self._now(), rows)
+        return rows
+
+
+def install(runtime: Runtime, db: Database) -> ReferenceLists:
+    lists = ReferenceLists(db)
+    runtime.add_listener(PetitionProjection(lists.department_names))
     runtime.add_validator("screening", rules.check_screening)
     runtime.add_validator("routing", rules.check_routing)
-
-    def departments() -> list[tuple[str, str]]:
-        with db.session() as session:
-            rows = session.execute(
-                select(Department.code, Department.name)
-                .where(Department.active.is_(True))
-                .order_by(Department.sort_order, Department.code)
-            )
-            return [(code, name) for code, name in rows]
-
-    def categories() -> list[tuple[str, str]]:
-        with db.session() as session:
-            rows = session.execute(
-                select(Category.code, Category.name)
-                .where(Category.active.is_(True))
-                .order_by(Category.sort_order, Category.code)
-            )
-            return [(code, name) for code, name in rows]
-
-    runtime.add_option_source("departments", departments)
-    runtime.add_option_source("categories", categories)
+    runtime.add_option_source("departments", lists.departments)
+    runtime.add_option_source("categories", lists.categories)
+    return lists
