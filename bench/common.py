@@ -37,7 +37,7 @@ def postgres_available() -> bool:
             connection.execute(text("SELECT 1"))
         engine.dispose()
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not available"
+    except Exception:
         return False
 
 

@@ -83,7 +83,9 @@ def bare_round_trips(petitions: int) -> list[float]:
     spec, subprocesses = parser.get_spec("petition"), parser.get_subprocess_specs("petition")
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
     # The diagram calls the calendar helpers; bare Spiff gets them as plain (unsandboxed) globals.
-    helpers = build_helpers(SystemClock(), CalendarStore(PROJECT_ROOT / "processes" / "deadline_rules.json").current())
+    helpers = build_helpers(
+        SystemClock(), CalendarStore(PROJECT_ROOT / "processes" / "deadline_rules.json").current()
+    )
     engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(helpers.functions)))
     timings: list[float] = []
     for index in range(petitions + 2):
@@ -111,7 +113,8 @@ def bare_round_trips(petitions: int) -> list[float]:
 
 def main(petitions: int = 30) -> None:
     print(
-        f"\n== Petition lifecycle: median time per task completion ({petitions} petitions x {len(STEPS)} tasks)"
+        f"\n== Petition lifecycle: median time per task completion "
+        f"({petitions} petitions x {len(STEPS)} tasks)"
     )
     bare = median(bare_round_trips(petitions))
     print(f"  bare SpiffWorkflow round trip (deserialize, complete, engine steps, serialize): {ms(bare)}")
@@ -120,7 +123,8 @@ def main(petitions: int = 30) -> None:
     if postgres_available():
         pg = median(service_round_trips("postgresql", petitions))
         print(
-            f"  service via HTTP, PostgreSQL:  {ms(pg)}   ratio service/bare = {pg / bare:.2f}x  (goal <= 1.5x)"
+            f"  service via HTTP, PostgreSQL:  {ms(pg)}   ratio service/bare = {pg / bare:.2f}x"
+            "  (goal <= 1.5x)"
         )
     else:
         print("  PostgreSQL: skipped (no server at 127.0.0.1:5432)")
