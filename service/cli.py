@@ -24,6 +24,7 @@ def _services(settings: Settings | None = None):  # type: ignore[no-untyped-def]
 
 def cmd_init(args: argparse.Namespace) -> int:
     from service import seed
+    from service.engine.holidays import seed_rules
     from service.migrations import upgrade
 
     settings = Settings()
@@ -32,6 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     services = _services(settings)
     with services.db.transaction() as session:
         seed.seed_reference_data(session)
+        seed_rules(session, services.calendar.rules_path, now=services.clock.now())
     files = sorted(
         [
             *settings.forms_dir.glob("*.json"),
@@ -126,6 +128,36 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from service.engine.holiday_import import import_year, parse_arrangement_text
+
+    path = Path(args.file)
+    try:
+        arrangement = parse_arrangement_text(path.read_bytes())
+    except OSError as error:
+        print(f"{path}: cannot read: {error.strerror}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        for field_path, message in error.errors.items():
+            print(f"{path}: {field_path}: {message}", file=sys.stderr)
+        return 2
+    services = _services()
+    with services.db.transaction() as session:
+        result = import_year(
+            session,
+            arrangement,
+            rules_path=services.calendar.rules_path,
+            actor="cli",
+            now=services.clock.now(),
+        )
+    kept = sum(1 for r in result.recomputed if r.kept_earlier)
+    print(
+        f"imported {result.year}: {result.days} days ({'replaced' if result.replaced else 'new'}); "
+        f"{len(result.recomputed)} provisional deadlines recomputed, {kept} kept their earlier-announced date"
+    )
+    return 0
+
+
 def cmd_timers_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
@@ -182,6 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
     timers_run = timers.add_parser("run", help="fire every timer due now (or --as-of a moment)")
     timers_run.add_argument("--as-of", dest="as_of")
     timers_run.set_defaults(handler=cmd_timers_run)
+    calendar = sub.add_parser("calendar", help="business calendar").add_subparsers(
+        dest="calendar_command", required=True
+    )
+    calendar_import = calendar.add_parser(
+        "import", help="import a year's holiday arrangement (holiday-cn JSON)"
+    )
+    calendar_import.add_argument("file")
+    calendar_import.set_defaults(handler=cmd_calendar_import)
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
     return parser

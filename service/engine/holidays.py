@@ -179,6 +179,8 @@ def update_rule(
     row = session.get(DeadlineRuleRow, rule_id, with_for_update=True)
     if row is None:
         raise NotFound(f"没有期限规则 {rule_id}")
+    if not {"unit", "count"} & set(changes):
+        raise Invalid("没有要修改的内容", errors={"count": "请提供 count 或 unit"})
     before = row.as_rule().as_dict()
     unit = changes.get("unit", row.unit)
     count = changes.get("count", row.count)
