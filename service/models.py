@@ -6,5 +6,6 @@ from service.engine import holidays as calendar_models
 from service.engine import models as engine_models
 from service.identity import models as identity_models
 from service.petitions import models as petition_models
+from service.petitions import supervision as supervision_models
 
-__all__ = ["Base", "audit_models", "calendar_models", "engine_models", "identity_models", "petition_models"]
+__all__ = ["Base", "audit_models", "calendar_models", "engine_models", "identity_models", "petition_models", "supervision_models"]

@@ -9,7 +9,7 @@ from service.api import context, problems
 
 
 def register_api(app: Flask) -> None:
-    from service.api import auth, health, petitions, process_models, public, tasks, timers
+    from service.api import auth, health, petitions, process_models, public, supervision, tasks, timers
     from service.api import calendar as calendar_api
 
     app.config.update(
@@ -32,6 +32,7 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(process_models.blp)  # /api/v1/process-models, /api/v1/process-instances
     api.register_blueprint(public.blp)  # /api/v1/public
     api.register_blueprint(timers.blp)  # /api/v1/timers, /api/v1/incidents
+    api.register_blueprint(supervision.blp)  # /api/v1/petitions/<id>/supervision, /api/v1/supervisions
     api.register_blueprint(calendar_api.blp)  # /api/v1/calendar (days, years, rules)
     problems.install(app)
     app.teardown_appcontext(context.close_session)

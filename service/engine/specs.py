@@ -100,7 +100,8 @@ SUPPORTED_INSIDE_PROCESS = FLOW_NODES | frozenset(
 )
 TIMER_HELPERS = frozenset({"deadline", "reminder_before", "after_days", "cycle", "monthly"})
 _EXPRESSION = re.compile(r"\$\{(.+?)\}")
-_GROUP = re.compile(r"^[a-z_]+(@([a-z0-9_]+|\$\{.+\}))?$")
+# "role", "role@department", "role@${expression}", or a whole "${expression}" resolved per task.
+_GROUP = re.compile(r"^([a-z_]+(@([a-z0-9_]+|\$\{.+\}))?|\$\{.+\})$")
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,7 @@ def _user_task_problems(element: Mapping[str, Any], context: DeployContext) -> l
     for group in listed:
         if not _GROUP.match(group):
             messages.append(f"候选组格式应为 角色 或 角色@部门：{group}")
-        elif group.split("@")[0] not in context.roles:
+        elif not group.startswith("${") and group.split("@")[0] not in context.roles:
             messages.append(f"不存在的角色：{group.split('@')[0]}")
         messages.extend(_expression_problems(_EXPRESSION.findall(group), "eval"))
     due = element.get("due_date")

@@ -8,6 +8,7 @@ from typing import Any
 
 from service.container import Services
 from service.engine.sweeper import TimerSweeper
+from service.petitions.supervision import supervise_overdue
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,13 @@ def _sweep_timers(services: Services) -> Any:
     return TimerSweeper(services.runtime).sweep().as_dict()
 
 
+def _supervise_overdue(services: Services) -> Any:
+    return {"supervisions_started": supervise_overdue(services.runtime)}
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("sweep-timers", 30, _sweep_timers),
+    PeriodicJob("supervise-overdue", 300, _supervise_overdue),
 ]
 
 
