@@ -150,6 +150,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
             actor="cli",
             now=services.clock.now(),
         )
+    services.db.dispose()
     kept = sum(1 for r in result.recomputed if r.kept_earlier)
     print(
         f"imported {result.year}: {result.days} days ({'replaced' if result.replaced else 'new'}); "

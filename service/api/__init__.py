@@ -9,6 +9,7 @@ from service.api import context, problems
 
 
 def register_api(app: Flask) -> None:
+    from service.api import audit as audit_api
     from service.api import auth, health, petitions, process_models, public, supervision, tasks, timers
     from service.api import calendar as calendar_api
 
@@ -34,5 +35,6 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(timers.blp)  # /api/v1/timers, /api/v1/incidents
     api.register_blueprint(supervision.blp)  # /api/v1/petitions/<id>/supervision, /api/v1/supervisions
     api.register_blueprint(calendar_api.blp)  # /api/v1/calendar (days, years, rules)
+    api.register_blueprint(audit_api.blp)  # /api/v1/audit (search, csv/xlsx export, verify)
     problems.install(app)
     app.teardown_appcontext(context.close_session)
