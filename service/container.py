@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from service.campaign import setup as campaign_setup
 from service.clock import Clock, SystemClock
 from service.config import Settings
 from service.db import Database
@@ -33,6 +34,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
     calendar = CalendarStore(settings.processes_dir / "deadline_rules.json", db)
     runtime = Runtime(db=db, clock=clock, calendar=calendar.current)
     petitions_setup.install(runtime, db)
+    campaign_setup.install(runtime, db)
     return Services(
         settings=settings,
         db=db,
