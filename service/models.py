@@ -6,6 +6,7 @@ from service.db import Base
 from service.engine import holidays as calendar_models
 from service.engine import models as engine_models
 from service.identity import models as identity_models
+from service.notifications import models as notification_models
 from service.petitions import models as petition_models
 from service.petitions import supervision as supervision_models
 from service.reception import models as reception_models
@@ -17,6 +18,7 @@ __all__ = [
     "campaign_models",
     "engine_models",
     "identity_models",
+    "notification_models",
     "petition_models",
     "reception_models",
     "supervision_models",

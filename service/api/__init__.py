@@ -12,6 +12,7 @@ def register_api(app: Flask) -> None:
     from service.api import audit as audit_api
     from service.api import auth, health, petitions, process_models, public, supervision, tasks, timers
     from service.api import calendar as calendar_api
+    from service.api import notifications as notifications_api
 
     app.config.update(
         API_TITLE="PetitionFlow API",
@@ -36,5 +37,6 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(supervision.blp)  # /api/v1/petitions/<id>/supervision, /api/v1/supervisions
     api.register_blueprint(calendar_api.blp)  # /api/v1/calendar (days, years, rules)
     api.register_blueprint(audit_api.blp)  # /api/v1/audit (search, csv/xlsx export, verify)
+    api.register_blueprint(notifications_api.blp)  # /api/v1/notifications (inbox, read, contact)
     problems.install(app)
     app.teardown_appcontext(context.close_session)

@@ -15,8 +15,10 @@ from service.api.schemas.petitions import (
     PublicCreatedSchema,
     PublicPetitionCreateSchema,
     PublicStatusSchema,
+    ReviewRequestSchema,
 )
 from service.engine.commands import Actor
+from service.petitions import review
 from service.petitions import service as petitions
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public", description="公众服务（无需登录）")
@@ -50,12 +52,40 @@ def submit(body: dict[str, Any]) -> Any:
     return {"tracking_code": petition.tracking_code}
 
 
+def _view(tracking_code: str) -> dict[str, Any]:
+    app = services()
+    petition = petitions.find_by_code(session(), tracking_code)
+    window = review.review_window(session(), app.calendar.current(), petition, app.clock.now())
+    return petitions.public_view(session(), petition, review=window.as_dict())
+
+
 @blp.route("/petitions/<tracking_code>", methods=["GET"])
 @blp.doc(security=[])
 @blp.response(200, PublicStatusSchema)
 def status(tracking_code: str) -> dict[str, Any]:
     _limiter().hit_client()
-    return petitions.public_view(session(), petitions.find_by_code(session(), tracking_code))
+    return _view(tracking_code)
+
+
+@blp.route("/petitions/<tracking_code>/review", methods=["POST"])
+@blp.doc(security=[])
+@blp.arguments(ReviewRequestSchema)
+@blp.response(201, PublicStatusSchema)
+def request_review(body: dict[str, Any], tracking_code: str) -> Any:
+    """Ask for 复查 (within 30 days of the reply) or 复核 (within 30 days of the 复查 opinion)."""
+    _limiter().hit_client()
+    app = services()
+    with app.db.transaction() as tx:
+        petition = petitions.find_by_code(tx, tracking_code)
+        review.request_review(
+            tx,
+            runtime=app.runtime,
+            petition=petition,
+            via="public",
+            reason=body["reason"],
+            actor=Actor(username=f"{petitions.PUBLIC_ACTOR}:petitioner"),
+        )
+    return _view(tracking_code)
 
 
 @blp.route("/petitions/<tracking_code>/evaluation", methods=["POST"])
@@ -75,4 +105,4 @@ def evaluate(body: dict[str, Any], tracking_code: str) -> dict[str, Any]:
             comment=body.get("comment"),
             resolved=body.get("resolved"),
         )
-    return petitions.public_view(session(), petitions.find_by_code(session(), tracking_code))
+    return _view(tracking_code)

@@ -8,6 +8,7 @@ from typing import Any
 
 from service.container import Services
 from service.engine.sweeper import TimerSweeper
+from service.notifications.reminders import ReminderSettings, send_reminders
 from service.petitions.supervision import supervise_overdue
 
 
@@ -26,9 +27,20 @@ def _supervise_overdue(services: Services) -> Any:
     return {"supervisions_started": supervise_overdue(services.runtime)}
 
 
+def _send_reminders(services: Services) -> Any:
+    run = send_reminders(
+        services.db,
+        clock=services.clock,
+        calendar=services.calendar.current(),
+        settings=ReminderSettings.from_env(),
+    )
+    return run.as_dict()
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("sweep-timers", 30, _sweep_timers),
     PeriodicJob("supervise-overdue", 300, _supervise_overdue),
+    PeriodicJob("send-reminders", 600, _send_reminders),
 ]
 
 

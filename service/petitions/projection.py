@@ -70,7 +70,9 @@ class PetitionProjection:
         petition.updated_at = outcome.now
         # Last: issuing a notice flushes (its id goes into the audit event), and the notice reads the
         # petition as it now is.
-        self._documents(session, petition, variables, outcome, self._department_names)
+        issued = issue_reached_documents(session, petition, outcome, self._department_names)
+        if REPLY_DOCUMENTS.intersection(issued):
+            petition.replied_at = outcome.now
 
     @staticmethod
     def _route(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
@@ -121,31 +123,36 @@ class PetitionProjection:
         target.repeat_count += 1
         outcome.record("petition.merged", into=target.tracking_code)
 
-    @staticmethod
-    def _documents(
-        session: Session,
-        petition: Petition,
-        variables: Mapping[str, Any],
-        outcome: Outcome,
-        department_names: Callable[[], Mapping[str, str]],
-    ) -> None:
-        kinds = [properties["document"] for _, properties in outcome.reached if properties.get("document")]
-        if not kinds:
-            return
-        names = department_names()
-        for kind in kinds:
-            document = documents.issue(
-                session, petition, kind, variables=variables, department_names=names, now=outcome.now
-            )
-            if document is None:
-                continue
-            if kind in REPLY_DOCUMENTS:
-                petition.replied_at = outcome.now
-            outcome.record(
-                "document.issued",
-                actor="system",
-                kind=kind,
-                number=document.number,
-                title=document.title,
-                document_id=document.id,
-            )
+
+def issue_reached_documents(
+    session: Session,
+    petition: Petition,
+    outcome: Outcome,
+    department_names: Callable[[], Mapping[str, str]],
+) -> list[str]:
+    """Issue the notice of every element this command reached that names a `document`; return the kinds."""
+    issued = []
+    for _, properties in outcome.reached:
+        kind = properties.get("document")
+        if not kind:
+            continue
+        document = documents.issue(
+            session,
+            petition,
+            kind,
+            variables=outcome.variables,
+            department_names=department_names(),
+            now=outcome.now,
+        )
+        if document is None:
+            continue
+        issued.append(kind)
+        outcome.record(
+            "document.issued",
+            actor="system",
+            kind=kind,
+            number=document.number,
+            title=document.title,
+            document_id=document.id,
+        )
+    return issued

@@ -239,6 +239,8 @@ def history(session: Session, petition: Petition) -> Sequence[AuditEvent]:
 # -- the public side ---------------------------------------------------------------------------------
 
 _PUBLIC_EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "review.requested": lambda data: "已登记复查/复核请求并报送上级机关",
+    "review.decided": lambda data: "已收到复查/复核意见",
     "petition.registered": lambda data: "已登记，查询码已生成",
     "petition.status_changed": lambda data: STATUSES.get(str(data.get("new")), "办理状态更新"),
     "document.issued": lambda data: f"已出具《{data.get('title')}》",
@@ -252,7 +254,9 @@ def find_by_code(session: Session, tracking_code: str) -> Petition:
     return petition
 
 
-def public_view(session: Session, petition: Petition) -> dict[str, Any]:
+def public_view(
+    session: Session, petition: Petition, review: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Status, a timeline without internal names or notes, and the reply once it is served."""
     events = session.scalars(
         select(AuditEvent)
@@ -283,6 +287,8 @@ def public_view(session: Session, petition: Petition) -> dict[str, Any]:
     }
     if petition.replied_at is not None and petition.reply_text:
         view["reply"] = {"text": petition.reply_text, "replied_at": petition.replied_at}
+    if review is not None:
+        view["review"] = review
     return view
 
 

@@ -14,6 +14,7 @@ from service.identity.models import Department
 from service.petitions import rules
 from service.petitions.models import Category
 from service.petitions.projection import PetitionProjection
+from service.petitions.review import ReviewProjection, check_not_reaccepted
 from service.petitions.supervision import SupervisionProjection
 
 Choices = list[tuple[str, str]]
@@ -68,7 +69,9 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     lists = ReferenceLists(db)
     runtime.add_listener(PetitionProjection(lists.department_names))
     runtime.add_listener(SupervisionProjection(lists.department_names))
+    runtime.add_listener(ReviewProjection(lists.department_names))
     runtime.add_validator("screening", rules.check_screening)
+    runtime.add_validator("screening", check_not_reaccepted)
     runtime.add_validator("routing", rules.check_routing)
     runtime.add_option_source("departments", lists.departments)
     runtime.add_option_source("categories", lists.categories)

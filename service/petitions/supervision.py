@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -15,9 +14,8 @@ from service.engine.commands import Actor, StartInstance
 from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
-from service.petitions import documents
 from service.petitions.models import Petition
-from service.petitions.projection import business_key, petition_id_of
+from service.petitions.projection import business_key, issue_reached_documents, petition_id_of
 from service.petitions.vocabulary import CLOSED_STATUSES
 
 PROCESS_KEY = "supervision"
@@ -184,29 +182,4 @@ class SupervisionProjection:
         if outcome.ended and row.status == OPEN:
             row.status, row.closed_at = CLOSED, outcome.now
             outcome.record("supervision.closed", actor="system")
-        self._documents(session, petition, variables, outcome)
-
-    def _documents(
-        self, session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome
-    ) -> None:
-        for _, properties in outcome.reached:
-            kind = properties.get("document")
-            if not kind:
-                continue
-            document = documents.issue(
-                session,
-                petition,
-                kind,
-                variables=variables,
-                department_names=self._department_names(),
-                now=outcome.now,
-            )
-            if document is not None:
-                outcome.record(
-                    "document.issued",
-                    actor="system",
-                    kind=kind,
-                    number=document.number,
-                    title=document.title,
-                    document_id=document.id,
-                )
+        issue_reached_documents(session, petition, outcome, self._department_names)

@@ -164,6 +164,18 @@ class PublicReplySchema(BaseSchema):
     replied_at = LocalDateTime()
 
 
+class ReviewWindowSchema(BaseSchema):
+    level = fields.String(allow_none=True)
+    level_label = fields.String(allow_none=True)
+    until = LocalDateTime(allow_none=True)
+    open = fields.Boolean()
+    reason = fields.String()
+
+
+class ReviewRequestSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=3000))
+
+
 class PublicStatusSchema(BaseSchema):
     tracking_code = fields.String()
     title = fields.String()
@@ -173,6 +185,7 @@ class PublicStatusSchema(BaseSchema):
     timeline = fields.List(fields.Nested(TimelineItemSchema))
     reply = fields.Nested(PublicReplySchema)
     can_evaluate = fields.Boolean()
+    review = fields.Nested(ReviewWindowSchema)
 
 
 class EvaluationSchema(BaseSchema):
