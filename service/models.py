@@ -8,6 +8,7 @@ from service.engine import models as engine_models
 from service.identity import models as identity_models
 from service.notifications import models as notification_models
 from service.petitions import models as petition_models
+from service.petitions import review as review_models
 from service.petitions import supervision as supervision_models
 from service.reception import models as reception_models
 
@@ -21,5 +22,6 @@ __all__ = [
     "notification_models",
     "petition_models",
     "reception_models",
+    "review_models",
     "supervision_models",
 ]

@@ -10,7 +10,7 @@ from service.api import context, problems
 
 def register_api(app: Flask) -> None:
     from service.api import audit as audit_api
-    from service.api import auth, health, petitions, process_models, public, supervision, tasks, timers
+    from service.api import auth, health, petitions, process_models, public, reviews, supervision, tasks, timers
     from service.api import calendar as calendar_api
     from service.api import notifications as notifications_api
 
@@ -35,6 +35,7 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(public.blp)  # /api/v1/public
     api.register_blueprint(timers.blp)  # /api/v1/timers, /api/v1/incidents
     api.register_blueprint(supervision.blp)  # /api/v1/petitions/<id>/supervision, /api/v1/supervisions
+    api.register_blueprint(reviews.blp)  # /api/v1/petitions/<id>/reviews
     api.register_blueprint(calendar_api.blp)  # /api/v1/calendar (days, years, rules)
     api.register_blueprint(audit_api.blp)  # /api/v1/audit (search, csv/xlsx export, verify)
     api.register_blueprint(notifications_api.blp)  # /api/v1/notifications (inbox, read, contact)
