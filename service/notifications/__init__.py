@@ -1,0 +1,1 @@
+"""In-app notifications (an inbox per user), task reminders and e-mail after commit."""
