@@ -182,6 +182,25 @@ def cmd_timers_run(args: argparse.Namespace) -> int:
     return 0 if result.failed == 0 else 1
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    import json
+
+    from service.engine.bulk_migration import migrate_instances
+    from service.engine.commands import Actor
+
+    result = migrate_instances(
+        _services().runtime,
+        model_key=args.key,
+        to_version=args.to,
+        from_version=args.from_,
+        dry_run=args.dry_run,
+        actor=Actor("cli"),
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    blocked = bool(result["blocked"]) or bool(result["failed"])
+    return 1 if blocked and not args.dry_run else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from service.server import serve
 
@@ -211,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name")
     add.add_argument("--password-stdin", action="store_true")
     add.set_defaults(handler=cmd_users_add)
+    migrate = sub.add_parser("migrate", help="move running instances of a model to another version")
+    migrate.add_argument("key")
+    migrate.add_argument("--to", type=int, required=True)
+    migrate.add_argument("--from", dest="from_", type=int)
+    migrate.add_argument("--dry-run", action="store_true", help="only list which instances would move")
+    migrate.set_defaults(handler=cmd_migrate)
     timers = sub.add_parser("timers", help="timers").add_subparsers(dest="timers_command", required=True)
     timers_run = timers.add_parser("run", help="fire every timer due now (or --as-of a moment)")
     timers_run.add_argument("--as-of", dest="as_of")

@@ -9,9 +9,13 @@ from marshmallow import fields
 from service.api.context import current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.engine import catalog
+from service.engine.bulk_migration import migrate_instances
+from service.engine.commands import MigrateInstance
 from service.engine.deployment import deploy_source
+from service.engine.diff import diff_versions
 from service.errors import Forbidden, Invalid
 from service.identity.roles import ADMIN, ROLES
+from service.identity.service import actor_for
 from service.petitions import access
 from service.petitions.models import Petition
 
@@ -106,6 +110,57 @@ def deploy() -> Any:
             tx, source=source, filename=filename, actor=user.username, roles=ROLES, now=app.clock.now()
         )
     return deployed, 201 if deployed.created else 200
+
+
+class DiffQuerySchema(BaseSchema):
+    from_version = fields.Integer(required=True, data_key="from")
+    to_version = fields.Integer(required=True, data_key="to")
+
+
+class MigrateSchema(BaseSchema):
+    to_version = fields.Integer(required=True)
+    from_version = fields.Integer(load_default=None, allow_none=True)
+    dry_run = fields.Boolean(load_default=True)
+
+
+@blp.route("/process-models/<key>/diff", methods=["GET"])
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200)
+def diff(query: dict[str, Any], key: str) -> dict[str, Any]:
+    current_user()
+    return diff_versions(session(), key, query["from_version"], query["to_version"])
+
+
+@blp.route("/process-models/<key>/migrations", methods=["POST"])
+@blp.arguments(MigrateSchema)
+@blp.response(200)
+def migrate_model(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """Dry run (default) lists which running instances would move and which cannot; otherwise moves them."""
+    user = require_role(ADMIN)
+    return migrate_instances(
+        services().runtime,
+        model_key=key,
+        to_version=body["to_version"],
+        from_version=body["from_version"],
+        dry_run=body["dry_run"],
+        actor=actor_for(user),
+    )
+
+
+@blp.route("/process-instances/<instance_id>/migrate", methods=["POST"])
+@blp.arguments(MigrateSchema)
+@blp.response(200)
+def migrate_instance(body: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """Dry run (default): the waiting tasks or every reason it cannot move. Otherwise move it."""
+    user = require_role(ADMIN)
+    runtime = services().runtime
+    if body["dry_run"]:
+        return runtime.plan_migration(session(), instance_id, body["to_version"]).as_dict()
+    runtime.execute(
+        MigrateInstance(instance_id=instance_id, to_version=body["to_version"], actor=actor_for(user))
+    )
+    result: dict[str, Any] = InstanceSchema().dump(catalog.instance_view(session(), instance_id))
+    return result
 
 
 @blp.route("/process-instances/<instance_id>", methods=["GET"])

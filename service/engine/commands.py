@@ -62,10 +62,19 @@ class FireTimers:
 
 
 @dataclass(frozen=True)
+class MigrateInstance:
+    """Move a running instance to another version of its model (checked; see engine/migration.py)."""
+
+    instance_id: str
+    to_version: int
+    actor: Actor
+
+
+@dataclass(frozen=True)
 class CancelInstance:
     instance_id: str
     actor: Actor
     reason: str
 
 
-Command = StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance
+Command = StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance | MigrateInstance

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -29,10 +27,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from service.audit import chain
-from service.audit.chain import PendingEvent
 from service.clock import Clock
 from service.db import Database
-from service.engine import projections
+from service.engine import migration, projections
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
     CancelInstance,
@@ -40,6 +37,7 @@ from service.engine.commands import (
     Command,
     CompleteTask,
     FireTimers,
+    MigrateInstance,
     StartInstance,
 )
 from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
@@ -49,12 +47,17 @@ from service.engine.models import (
     INSTANCE_RUNNING,
     TASK_CANCELLED,
     TASK_OPEN,
-    TIMER_CANCELLED,
-    TIMER_INCIDENT,
-    TIMER_PENDING,
     HumanTask,
     ProcessInstance,
-    Timer,
+)
+from service.engine.outcome import (
+    AsOf,
+    InstanceListener,
+    Outcome,
+    TaskValidator,
+    business_status_after,
+    cancel_timers,
+    merged_variables,
 )
 from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
 from service.engine.scripting import ScriptEngine
@@ -64,53 +67,7 @@ from service.engine.versions import VersionSnapshot, VersionStore
 from service.errors import Conflict, Forbidden, Invalid, NotFound, ProcedureError
 
 
-@dataclass
-class Outcome:
-    """What one command changed. Listeners read it and may add audit events."""
-
-    command: Command
-    instance: ProcessInstance
-    version: VersionSnapshot
-    now: datetime
-    created_tasks: list[HumanTask] = field(default_factory=list)
-    closed_tasks: list[HumanTask] = field(default_factory=list)
-    reached: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # (element id, properties)
-    fired_timers: list[Timer] = field(default_factory=list)
-    variables: dict[str, Any] = field(default_factory=dict)
-    status_before: str | None = None
-    events: list[PendingEvent] = field(default_factory=list)
-
-    @property
-    def ended(self) -> bool:
-        return self.instance.status != INSTANCE_RUNNING
-
-    def record(
-        self,
-        action: str,
-        *,
-        actor: str | None = None,
-        task_id: str | None = None,
-        element_id: str | None = None,
-        **data: Any,
-    ) -> None:
-        self.events.append(
-            PendingEvent(
-                actor=actor or self.command.actor.username,
-                action=action,
-                instance_id=self.instance.id,
-                business_key=self.instance.business_key,
-                task_id=task_id,
-                element_id=element_id,
-                data=data,
-            )
-        )
-
-
-class InstanceListener(Protocol):
-    def on_outcome(self, session: Session, outcome: Outcome) -> None: ...
-
-
-TaskValidator = Callable[[Session, HumanTask, Mapping[str, Any]], Mapping[str, str]]
+__all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
 
 class Runtime:
@@ -160,6 +117,7 @@ class Runtime:
             CompleteTask: self._complete,
             ClaimTask: self._claim,
             FireTimers: self._fire_timers,
+            MigrateInstance: self._migrate,
             CancelInstance: self._cancel,
         }
         return handlers[type(command)](session, command)
@@ -255,9 +213,9 @@ class Runtime:
         version = self.versions.get(session, instance.version_id)
         if instance.status != INSTANCE_RUNNING:
             outcome = Outcome(command, instance, version, self.clock.now())
-            _cancel_timers(session, instance.id, outcome.now)
+            cancel_timers(session, instance.id, outcome.now)
             return outcome
-        engine = ScriptEngine(_AsOf(command.as_of), self.calendar())
+        engine = ScriptEngine(AsOf(command.as_of), self.calendar())
         workflow = self._load(session, instance, version, engine)
         before = projections.completed_ids(workflow)
         outcome = Outcome(command, instance, version, self.clock.now())
@@ -278,11 +236,58 @@ class Runtime:
             row.status, row.completed_at = TASK_CANCELLED, now
             outcome.closed_tasks.append(row)
         instance.status, instance.ended_at, instance.active_elements = INSTANCE_CANCELLED, now, []
-        _cancel_timers(session, instance.id, now)
+        cancel_timers(session, instance.id, now)
         instance.revision += 1
         outcome.record("instance.cancelled", reason=command.reason)
         self._finish(session, outcome)
         return outcome
+
+    def _migrate(self, session: Session, command: MigrateInstance) -> Outcome:
+        instance = self._lock_instance(session, command.instance_id)
+        current = self.versions.get(session, instance.version_id)
+        target, the_plan = self._plan(session, instance, command.to_version)
+        if not the_plan.can_migrate:
+            raise Conflict(
+                f"实例不能迁移到版本 {command.to_version}",
+                errors={f"problems.{i}": problem for i, problem in enumerate(the_plan.problems)},
+            )
+        engine = ScriptEngine(self.clock, self.calendar())
+        loaded = self._loaded(session, target)
+        workflow = self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
+        migration.repredict(workflow)
+        instance.version_id = target.id
+        outcome = Outcome(command, instance, target, self.clock.now())
+        outcome.record(
+            "instance.migrated",
+            from_version=current.version,
+            to_version=target.version,
+            waiting=the_plan.waiting,
+        )
+        for row in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
+        ):
+            element = target.elements.get(row.element_id, {})
+            row.title, row.form_key = element.get("name") or row.title, element.get("form_key", row.form_key)
+        self._advance(session, outcome, workflow, engine, before=projections.completed_ids(workflow))
+        return outcome
+
+    def plan_migration(self, session: Session, instance_id: str, to_version: int) -> migration.MigrationPlan:
+        """What migrating would do (a dry run): the waiting tasks, or every reason it cannot."""
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        return self._plan(session, instance, to_version)[1]
+
+    def _plan(
+        self, session: Session, instance: ProcessInstance, to_version: int
+    ) -> tuple[VersionSnapshot, migration.MigrationPlan]:
+        current = self.versions.get(session, instance.version_id)
+        target = self.versions.latest(session, instance.model_key, to_version)
+        loaded = self._loaded(session, target)
+        names = set(loaded.spec.task_specs)
+        for sub in loaded.subprocess_specs.values():
+            names |= set(sub.task_specs)
+        return target, migration.plan(instance, current, target, names)
 
     # -- shared steps --------------------------------------------------------------------------
     def _advance(
@@ -317,9 +322,9 @@ class Runtime:
             (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))
             for t in reached
         ]
-        outcome.variables = _variables(reached, projections.ready_user_tasks(workflow))
+        outcome.variables = merged_variables(reached, projections.ready_user_tasks(workflow))
         outcome.status_before = instance.business_status
-        instance.business_status = _business_status(instance.business_status, outcome, elements)
+        instance.business_status = business_status_after(instance.business_status, outcome, elements)
         done = set(instance.completed_elements)
         instance.completed_elements = [
             *instance.completed_elements,
@@ -481,40 +486,3 @@ class Runtime:
 
     def count_instances(self, session: Session) -> int:
         return int(session.scalar(select(func.count()).select_from(ProcessInstance)) or 0)
-
-
-def _cancel_timers(session: Session, instance_id: str, now: datetime) -> None:
-    for timer in session.scalars(
-        select(Timer).where(
-            Timer.instance_id == instance_id, Timer.status.in_((TIMER_PENDING, TIMER_INCIDENT))
-        )
-    ):
-        timer.status, timer.updated_at = TIMER_CANCELLED, now
-
-
-class _AsOf:
-    """A clock stopped at the moment a timer sweep runs for."""
-
-    def __init__(self, at: datetime) -> None:
-        self._at = at
-
-    def now(self) -> datetime:
-        return self._at
-
-
-def _variables(reached: list[Task], ready: list[Task]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for task in [*reached, *ready]:
-        merged.update(task.data)
-    return merged
-
-
-def _business_status(
-    current: str | None, outcome: Outcome, elements: Mapping[str, Mapping[str, Any]]
-) -> str | None:
-    status = current
-    for _, properties in outcome.reached:
-        status = properties.get("status", status)
-    for row in outcome.created_tasks:
-        status = elements.get(row.element_id, {}).get("properties", {}).get("status", status)
-    return status
