@@ -15,6 +15,7 @@ from service.engine.runtime import Runtime
 from service.identity.service import TokenService
 from service.petitions import setup as petitions_setup
 from service.petitions.sealing import Sealer
+from service.reception import setup as reception_setup
 
 
 @dataclass
@@ -35,6 +36,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
     runtime = Runtime(db=db, clock=clock, calendar=calendar.current)
     petitions_setup.install(runtime, db)
     campaign_setup.install(runtime, db)
+    reception_setup.install(runtime, db)
     return Services(
         settings=settings,
         db=db,

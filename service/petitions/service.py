@@ -194,6 +194,10 @@ def get_visible(session: Session, viewer: Viewer, petition_id: int) -> Petition:
     return petition
 
 
+# Read-only facts other domains add to the petition view, by name (reception: "case_leader").
+DETAIL_EXTENSIONS: dict[str, Callable[[Session, Petition], Mapping[str, Any]]] = {}
+
+
 def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
     deadlines = (
         session.scalars(
@@ -211,7 +215,7 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
         .order_by(PetitionDocument.id)
     ).all()
     duplicate_of = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
-    return {
+    view: dict[str, Any] = {
         "petition": petition,
         "status_label": STATUSES.get(petition.status, petition.status),
         "petitioner": access.petitioner_view(petition, access.identity_visibility(viewer, petition), sealer),
@@ -220,6 +224,9 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
         "documents": docs,
         "duplicate_of": duplicate_of.tracking_code if duplicate_of else None,
     }
+    for extend in DETAIL_EXTENSIONS.values():
+        view.update(extend(session, petition))
+    return view
 
 
 def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:

@@ -134,6 +134,7 @@ class PetitionViewSchema(BaseSchema):
     current_tasks = fields.List(fields.Nested(TaskSchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     duplicate_of = fields.String(allow_none=True)
+    case_leader = fields.String(allow_none=True)  # the school leader named on it (reception)
 
 
 class HistoryItemSchema(BaseSchema):
