@@ -55,6 +55,9 @@ class DeployedSchema(BaseSchema):
     version = fields.Integer()
     kind = fields.String()
     created = fields.Boolean()
+    dependents = fields.Function(
+        lambda d: [{"key": key, "version": version} for key, version in d.dependents]
+    )
 
 
 class InstanceSchema(BaseSchema):

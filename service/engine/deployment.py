@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from service.audit import chain
 from service.audit.chain import PendingEvent
 from service.engine.forms import FormDefinitionError, check_form
 from service.engine.models import ProcessModel, ProcessModelVersion
+from service.engine.sandbox import check_source
 from service.engine.scripting import HELPER_NAMES
 from service.engine.specs import (
     DeployContext,
@@ -41,6 +42,8 @@ class Deployed:
     kind: str
     created: bool
     version_id: int
+    # Diagrams redeployed because they call a decision table that just changed: (key, new version).
+    dependents: tuple[tuple[str, int], ...] = ()
 
 
 def deploy_source(
@@ -52,8 +55,30 @@ def deploy_source(
         return _deploy_form(session, text, actor, now)
     root = parse_xml(text)
     if kind_of(root) == "dmn":
-        return _deploy_dmn(session, root, text, actor, now)
+        deployed = _deploy_dmn(session, root, text, actor, now)
+        if not deployed.created:
+            return deployed
+        return replace(
+            deployed, dependents=_redeploy_dependents(session, deployed, actor=actor, roles=roles, now=now)
+        )
     return _deploy_bpmn(session, root, text, actor=actor, roles=roles, now=now)
+
+
+def _redeploy_dependents(
+    session: Session, table: Deployed, *, actor: str, roles: frozenset[str], now: datetime
+) -> tuple[tuple[str, int], ...]:
+    """A changed decision table takes effect through new versions of the diagrams that call it
+    (running instances keep theirs until migrated)."""
+    changed = set(
+        (session.get(ProcessModelVersion, table.version_id) or ProcessModelVersion()).elements or {}
+    )
+    dependents = []
+    for key, (version_id, source) in sorted(latest_sources(session, "bpmn").items()):
+        row = session.get(ProcessModelVersion, version_id)
+        if row is not None and changed & set(row.decisions or {}):
+            redeployed = _deploy_bpmn(session, parse_xml(source), source, actor=actor, roles=roles, now=now)
+            dependents.append((key, redeployed.version))
+    return tuple(dependents)
 
 
 def _deploy_form(session: Session, text: str, actor: str, now: datetime) -> Deployed:
@@ -86,6 +111,13 @@ def _deploy_dmn(session: Session, root: etree._Element, text: str, actor: str, n
             parser.dmn_parsers[decision_id].parse()
     except Exception as error:
         raise DeployRejected([Problem(root.get("id"), f"决策表解析失败：{error}")]) from error
+    problems = [
+        Problem(decision_id, message)
+        for decision_id in decisions
+        for message in decision_problems(parser.dmn_parsers[decision_id].decision)
+    ]
+    if problems:
+        raise DeployRejected(problems)
     elements = {
         decision_id: {"type": "decision", "name": parser.dmn_parsers[decision_id].get_name()}
         for decision_id in decisions
@@ -235,3 +267,23 @@ def _canonical(value: Any) -> str:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decision_problems(decision: Any) -> list[str]:
+    """Sandbox-check every expression of a decision table the way the DMN engine will evaluate it."""
+    problems: list[str] = []
+    for table in decision.decisionTables:
+        for column in table.inputs:
+            if column.expression:
+                problems += [
+                    f"输入列 {column.label}：{r}" for r in check_source(column.expression, mode="eval")
+                ]
+        for rule in table.rules:
+            for entry in rule.inputEntries:
+                for text in (t for t in entry.lhs if t):
+                    source = text.replace("?", "dmninputexpr") if "?" in text else f"(x) == ({text})"
+                    problems += [f"规则 {rule.id}：{r}" for r in check_source(source, mode="eval")]
+            for entry in rule.outputEntries:
+                if entry.text:
+                    problems += [f"规则 {rule.id} 输出：{r}" for r in check_source(entry.text, mode="eval")]
+    return problems

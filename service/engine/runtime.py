@@ -66,7 +66,6 @@ from service.engine.state import StateCodec, prune
 from service.engine.versions import VersionSnapshot, VersionStore
 from service.errors import Conflict, Forbidden, Invalid, NotFound, ProcedureError
 
-
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
 
@@ -473,7 +472,8 @@ class Runtime:
         return self.form_schema(version, row.form_key), title
 
     def task_data(self, session: Session, row: HumanTask) -> dict[str, Any]:
-        """The variables a task's form starts with (only the fields the form declares)."""
+        """The variables a task's form starts with: the fields it declares, or what `x-default-from`
+        names (e.g. the routing table's proposal prefills the department)."""
         instance = session.get(ProcessInstance, row.instance_id)
         if instance is None or row.status != TASK_OPEN:
             return {}
@@ -482,7 +482,12 @@ class Runtime:
         workflow = self._load(session, instance, version, engine)
         task = workflow.get_task_from_id(UUID(row.id))
         fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
-        return {key: task.data[key] for key in fields if key in task.data}
+        start = {key: task.data[key] for key in fields if key in task.data}
+        for key, prop in fields.items():
+            source = prop.get("x-default-from") if isinstance(prop, dict) else None
+            if key not in start and source in task.data:
+                start[key] = task.data[source]
+        return start
 
     def count_instances(self, session: Session) -> int:
         return int(session.scalar(select(func.count()).select_from(ProcessInstance)) or 0)

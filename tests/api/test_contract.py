@@ -203,6 +203,7 @@ def test_deploy_is_for_administrators_and_reports_every_reason(harness: Harness)
         "version": 1,
         "kind": "bpmn",
         "created": False,
+        "dependents": [],
     }
     broken = source.replace('camunda:formKey="routing"', 'camunda:formKey="no_such_form"').replace(
         "decision == 'accept'", "__import__('os').system('id')"

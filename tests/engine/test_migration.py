@@ -24,8 +24,13 @@ def variant(*, insert_quality_check: bool = False, remove_review_return: bool = 
         task = etree.SubElement(process, f"{{{BPMN}}}userTask", id="quality_check", name="派单质量复核")
         task.set(f"{{{CAMUNDA}}}formKey", "co_handling")
         task.set(f"{{{CAMUNDA}}}candidateGroups", "assessor@office")
-        etree.SubElement(process, f"{{{BPMN}}}sequenceFlow", id="f_checked", sourceRef="quality_check",
-                         targetRef="sign_for")
+        etree.SubElement(
+            process,
+            f"{{{BPMN}}}sequenceFlow",
+            id="f_checked",
+            sourceRef="quality_check",
+            targetRef="sign_for",
+        )
     if remove_review_return:
         for element_id in ("review_return", "f_return_review"):
             node = process.find(f"*[@id='{element_id}']", NS)
@@ -35,8 +40,11 @@ def variant(*, insert_quality_check: bool = False, remove_review_return: bool = 
 
 
 def deploy(api: ApiClient, source: bytes) -> dict[str, object]:
-    response = api.client.post("/api/v1/process-models", data=source, headers={
-        "Content-Type": "application/xml", "Authorization": f"Bearer {api.token('admin')}"})
+    response = api.client.post(
+        "/api/v1/process-models",
+        data=source,
+        headers={"Content-Type": "application/xml", "Authorization": f"Bearer {api.token('admin')}"},
+    )
     assert response.status_code in (200, 201), response.get_json()
     result: dict[str, object] = response.get_json()
     return result
@@ -47,10 +55,20 @@ def test_a_running_instance_stays_on_its_version_until_migrated(harness: Harness
     created = api.register(petition_body())
     pid, instance_id = created["id"], created["process_instance_id"]
     api.complete(pid, "screening", "assessor", decision="accept")
-    assert deploy(api, variant(insert_quality_check=True)) == {"key": "petition", "version": 2, "kind": "bpmn",
-                                                                "created": True}
+    assert deploy(api, variant(insert_quality_check=True)) == {
+        "key": "petition",
+        "version": 2,
+        "kind": "bpmn",
+        "dependents": [],
+        "created": True,
+    }
     newer = api.register(petition_body())
-    assert api.get(f"/api/v1/process-instances/{newer['process_instance_id']}", user="assessor").get_json()["version"] == 2
+    assert (
+        api.get(f"/api/v1/process-instances/{newer['process_instance_id']}", user="assessor").get_json()[
+            "version"
+        ]
+        == 2
+    )
     view = api.get(f"/api/v1/process-instances/{instance_id}", user="assessor").get_json()
     assert view["version"] == 1
 
@@ -76,7 +94,13 @@ def test_migration_is_refused_with_reasons_when_a_waiting_step_is_gone(harness: 
     waiting_review = api.register(petition_body())["id"]
     api.complete(waiting_review, "screening", "assessor", decision="accept")
     api.complete(waiting_review, "routing", "assessor", department="logistics", co_departments=[])
-    api.complete(waiting_review, "sign_for", "logistics_handler", sign_result="return", return_reason="不属于本部门职责")
+    api.complete(
+        waiting_review,
+        "sign_for",
+        "logistics_handler",
+        sign_result="return",
+        return_reason="不属于本部门职责",
+    )
     at_screening = api.register(petition_body())["id"]
     deploy(api, variant(remove_review_return=True))
 
@@ -87,12 +111,18 @@ def test_migration_is_refused_with_reasons_when_a_waiting_step_is_gone(harness: 
     assert f"petition:{at_screening}" in movable
     assert any("review_return" in problem for problem in blocked[f"petition:{waiting_review}"]["problems"])
 
-    done = api.post("/api/v1/process-models/petition/migrations", {"to_version": 2, "dry_run": False},
-                    user="admin").get_json()
+    done = api.post(
+        "/api/v1/process-models/petition/migrations", {"to_version": 2, "dry_run": False}, user="admin"
+    ).get_json()
     assert len(done["migrated"]) == len(movable)
-    refused = api.post(f"/api/v1/process-instances/{api.petition(waiting_review)['process_instance_id']}/migrate",
-                       {"to_version": 2, "dry_run": False}, user="admin")
-    assert refused.status_code == 409 and any("review_return" in m for m in refused.get_json()["errors"].values())
+    refused = api.post(
+        f"/api/v1/process-instances/{api.petition(waiting_review)['process_instance_id']}/migrate",
+        {"to_version": 2, "dry_run": False},
+        user="admin",
+    )
+    assert refused.status_code == 409 and any(
+        "review_return" in m for m in refused.get_json()["errors"].values()
+    )
     assert api.task(waiting_review, "review_return", "assessor")  # untouched
 
 
