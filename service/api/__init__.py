@@ -12,7 +12,9 @@ def register_api(app: Flask) -> None:
     from service.api import audit as audit_api
     from service.api import auth, health, petitions, process_models, public, reviews, supervision, tasks, timers
     from service.api import calendar as calendar_api
+    from service.api import campaign as campaign_api
     from service.api import notifications as notifications_api
+    from service.api import reception as reception_api
 
     app.config.update(
         API_TITLE="PetitionFlow API",
@@ -39,5 +41,7 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(calendar_api.blp)  # /api/v1/calendar (days, years, rules)
     api.register_blueprint(audit_api.blp)  # /api/v1/audit (search, csv/xlsx export, verify)
     api.register_blueprint(notifications_api.blp)  # /api/v1/notifications (inbox, read, contact)
+    api.register_blueprint(campaign_api.blp)  # /api/v1/campaigns (start, detail, dashboard)
+    api.register_blueprint(reception_api.blp)  # /api/v1/reception (roster, sessions, cases, instructions)
     problems.install(app)
     app.teardown_appcontext(context.close_session)

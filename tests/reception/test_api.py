@@ -1,0 +1,135 @@
+"""The reception API: roster generation and swaps, the day's duty leader, 包案 and the leader's own list."""
+
+from __future__ import annotations
+
+from tests.conftest import Harness, petition_body
+
+
+def test_roster_generate_swap_and_duty(leaders: Harness) -> None:
+    api = leaders.api
+    body = {"from": "2026-03-02", "to": "2026-03-08", "leaders": ["leader_cao", "leader_li"]}
+    assert api.post("/api/v1/reception/roster/generate", body, user="leader_cao").status_code == 403
+    created = api.post("/api/v1/reception/roster/generate", body, user="assessor")
+    assert created.status_code == 201, created.get_json()
+    assert [(d["date"], d["leader"]) for d in created.get_json()["items"]] == [
+        ("2026-03-02", "leader_cao"),
+        ("2026-03-03", "leader_li"),
+        ("2026-03-04", "leader_cao"),
+        ("2026-03-05", "leader_li"),
+        ("2026-03-06", "leader_cao"),
+    ]
+    assert api.post("/api/v1/reception/roster/generate", body, user="assessor").status_code == 409
+    swapped = api.post(
+        "/api/v1/reception/roster/swap", {"first": "2026-03-02", "second": "2026-03-03"}, user="assessor"
+    )
+    assert swapped.status_code == 200
+    assert (
+        api.get("/api/v1/reception/duty?date=2026-03-02", user="registrar").get_json()["leader"]
+        == "leader_li"
+    )
+    assert api.get("/api/v1/reception/duty", user="registrar").get_json() == {
+        "date": "2026-03-02",
+        "leader": "leader_li",
+    }
+    put = api.client.put(
+        "/api/v1/reception/roster/2026-03-07",
+        json={"leader": "leader_pan", "note": "周末值班"},
+        headers={"Authorization": f"Bearer {api.token('assessor')}"},
+    )
+    assert put.status_code == 200 and put.get_json()["leader"] == "leader_pan"
+    week = api.get("/api/v1/reception/roster?from=2026-03-01&to=2026-03-08", user="leader_cao").get_json()[
+        "items"
+    ]
+    assert len(week) == 6
+
+
+def test_a_registered_visit_names_the_duty_leader_and_a_leader_takes_a_case(leaders: Harness) -> None:
+    api = leaders.api
+    api.post(
+        "/api/v1/reception/roster/generate",
+        {"from": "2026-03-02", "to": "2026-03-02", "leaders": ["leader_li"]},
+        user="assessor",
+    )
+    visit = api.register(petition_body(channel="visit"))
+    assert api.petition(visit["id"])["case_leader"] == "leader_li"
+    mine = api.get("/api/v1/reception/my-cases", user="leader_li").get_json()["items"]
+    assert [(c["petition"]["id"], c["ownership"]["kind"]) for c in mine] == [(visit["id"], "duty")]
+
+    letter = api.register(petition_body())
+    assert (
+        api.post(
+            "/api/v1/reception/cases", {"petition_id": letter["id"]}, user="logistics_handler"
+        ).status_code
+        == 403
+    )
+    taken = api.post("/api/v1/reception/cases", {"petition_id": letter["id"]}, user="leader_cao")
+    assert taken.status_code == 201 and taken.get_json()["kind"] == "package"
+    assert (
+        api.post("/api/v1/reception/cases", {"petition_id": letter["id"]}, user="leader_li").status_code
+        == 409
+    )
+    case = api.get(f"/api/v1/reception/cases/{letter['id']}", user="assessor").get_json()
+    assert case["case_leader"] == "leader_cao" and len(case["history"]) == 1
+    assert [
+        c["petition"]["id"]
+        for c in api.get("/api/v1/reception/my-cases", user="leader_cao").get_json()["items"]
+    ] == [letter["id"]]
+    history = api.get(f"/api/v1/petitions/{letter['id']}/history", user="assessor").get_json()["items"]
+    assert "case.owned" in [h["action"] for h in history]
+    released = api.post(
+        f"/api/v1/reception/cases/{letter['id']}/release", {"reason": "分工调整"}, user="leader_cao"
+    )
+    assert released.status_code == 200 and released.get_json()["current"] is False
+    assert api.petition(letter["id"])["case_leader"] is None
+
+
+def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
+    api = leaders.api
+    created = api.post(
+        "/api/v1/reception/sessions",
+        {
+            "kind": "invited",
+            "leader": "leader_cao",
+            "starts_at": "2026-03-05T14:30:00+08:00",
+            "place": "行政楼 201",
+            "capacity": 1,
+            "topic": "长期未解决的职称评审问题",
+        },
+        user="assessor",
+    )
+    assert created.status_code == 201, created.get_json()
+    sid = created.get_json()["id"]
+    pid = api.register(petition_body(channel="reception"))["id"]
+    booked = api.post(
+        f"/api/v1/reception/sessions/{sid}/appointments",
+        {"name": "张三", "topic": "职称评审", "petition_id": pid},
+        user="assessor",
+    )
+    assert booked.status_code == 201
+    full = api.post(
+        f"/api/v1/reception/sessions/{sid}/appointments", {"name": "李四", "topic": "同上"}, user="assessor"
+    )
+    assert full.status_code == 409
+    closed = api.post(
+        f"/api/v1/reception/appointments/{booked.get_json()['id']}/close",
+        {"status": "attended", "outcome": "交办人事处"},
+        user="leader_cao",
+    )
+    assert closed.status_code == 200
+    recorded = api.post(
+        f"/api/v1/reception/sessions/{sid}/record", {"record": "约访一人，当场交办"}, user="leader_cao"
+    )
+    detail = recorded.get_json()
+    assert detail["status"] == "held" and detail["appointments"][0]["status"] == "attended"
+    assert api.petition(pid)["case_leader"] == "leader_cao"
+    assert api.get("/api/v1/reception/sessions", user="logistics_handler").status_code == 403
+
+    instructed = api.post(
+        "/api/v1/reception/instructions",
+        {"petition_id": pid, "department": "hr", "text": "人事处一周内复核"},
+        user="leader_cao",
+    )
+    assert instructed.status_code == 201, instructed.get_json()
+    assert instructed.get_json()["feedback_due_at"] == "2026-03-11T23:59:59+08:00"
+    listed = api.get(f"/api/v1/reception/instructions?petition_id={pid}", user="assessor").get_json()["items"]
+    assert [i["status"] for i in listed] == ["open"]
