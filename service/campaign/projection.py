@@ -46,6 +46,7 @@ from service.campaign.vocabulary import (
     FORM_SCREENING_REVIEW,
     FORM_SUMMARY,
     FORM_SUMMARY_APPROVAL,
+    FORM_SUPERVISION,
     PROCESS_KEY,
     business_key,
     campaign_id_of,
@@ -341,6 +342,21 @@ def _on_summary_approval(
     }
 
 
+def _on_supervision(
+    session: Session, campaign: Campaign, row: HumanTask, data: Mapping[str, Any], outcome: Outcome
+) -> None:
+    properties = outcome.version.elements.get(row.element_id, {}).get("properties", {})
+    phase = str(properties.get("campaign_phase_supervised", ""))
+    _remember(session, campaign, phase, entry="supervision", data=data, outcome=outcome)
+    outcome.record(
+        "campaign.phase_supervised",
+        phase=phase,
+        level=data.get("supervision_level"),
+        requirements=data.get("requirements"),
+        new_due_on=data.get("new_due_on"),
+    )
+
+
 _HANDLERS: dict[str, Handler] = {
     FORM_PLAN: _on_plan,
     FORM_PLAN_APPROVAL: _on_plan_approval,
@@ -350,4 +366,5 @@ _HANDLERS: dict[str, Handler] = {
     FORM_SCREENING_REVIEW: _on_review,
     FORM_SUMMARY: _on_summary,
     FORM_SUMMARY_APPROVAL: _on_summary_approval,
+    FORM_SUPERVISION: _on_supervision,
 }

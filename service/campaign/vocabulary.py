@@ -38,6 +38,7 @@ FORM_SCREENING_REPORT = "campaign_screening_report"
 FORM_SCREENING_REVIEW = "campaign_screening_review"
 FORM_SUMMARY = "campaign_summary"
 FORM_SUMMARY_APPROVAL = "campaign_summary_approval"
+FORM_SUPERVISION = "campaign_supervision"
 
 
 def business_key(campaign_id: int) -> str:

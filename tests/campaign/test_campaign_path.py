@@ -186,6 +186,40 @@ def test_the_phase_deadline_timer_never_fires_early_and_marks_the_phase_overdue(
     assert sweep_at(leaders, due + timedelta(days=3)) == 0  # once only
 
 
+def test_a_late_phase_is_supervised_even_when_it_is_finished_before_the_supervisor_acts(
+    leaders: Harness,
+) -> None:
+    campaign_id = start(leaders)
+    sweep_at(leaders, local(2026, 3, 7, 9))
+    (order,) = open_tasks(leaders, campaign_id, "supervise_plan")
+    assert order.candidate_group == "supervisor@office"
+    assert order.due_at == local(2026, 3, 10, 23, 59, 59)  # two working days after the Saturday it fired
+    complete(
+        leaders,
+        campaign_id,
+        "draft_plan",
+        OFFICE,
+        plan_title="实施方案",
+        plan_content="要点",
+        plan_approver="leader_cao",
+    )
+    complete(leaders, campaign_id, "approve_plan", CAO, plan_decision="approve")
+    got = phases(leaders, campaign_id)["plan"]
+    assert (got.status, got.overdue_at is not None) == ("completed", True)
+    assert open_tasks(leaders, campaign_id, "supervise_plan")  # lateness is still answered for
+    supervisor = Actor("supervisor", frozenset({"supervisor@office"}))
+    leaders.services.runtime.execute(
+        CompleteTask(
+            order.id,
+            supervisor,
+            {"supervision_level": "general", "requirements": "方案逾期两日报批，予以通报并说明原因"},
+        )
+    )
+    assert phases(leaders, campaign_id)["plan"].record["supervision"]["supervision_level"] == "general"
+    (event,) = events(leaders, "campaign.phase_supervised")
+    assert event.data["phase"] == "plan" and event.actor == "supervisor"
+
+
 def test_the_plan_goes_to_a_leader_of_the_group_and_comes_back_for_revision(leaders: Harness) -> None:
     campaign_id = start(leaders)
     (draft,) = open_tasks(leaders, campaign_id, "draft_plan")
@@ -324,6 +358,14 @@ def test_hot_issues_become_items_and_the_phase_closes_only_when_screening_is_don
     complete(leaders, campaign_id, "implementation", ZHAO, implementation_summary="完成", confirmed=True)
     assert phases(leaders, campaign_id)["implementation"].status == "completed"
     assert open_tasks(leaders, campaign_id, "summary_report")
+    with leaders.db.session() as session:  # the April round will not come: the cycle ended with its phase
+        cycle = session.scalar(
+            select(Timer).where(
+                Timer.business_key == f"campaign:{campaign_id}", Timer.element_id == "monthly_screening"
+            )
+        )
+    assert cycle is not None and cycle.status == "cancelled"
+    assert sweep_at(leaders, local(2026, 4, 16, 9)) == 0
 
 
 def test_summary_freezes_metrics_rectifications_and_typical_cases(leaders: Harness) -> None:
