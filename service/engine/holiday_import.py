@@ -126,7 +126,7 @@ def _parse_date(text: Any, year: int | None, where: str, errors: dict[str, str])
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        errors[where] = f"日期格式不正确：{text}（应为 YYYY-MM-DD）"
+        errors[where] = f"不是有效日期：{text}（应为 YYYY-MM-DD）"
         return None
     if year is not None and not date(year, 1, 1) - _EDGE <= day <= date(year, 12, 31) + _EDGE:
         errors[where] = f"日期 {text} 不在 {year} 年内（跨年假期最多相差一个月）"
