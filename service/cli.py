@@ -48,8 +48,65 @@ def cmd_init(args: argparse.Namespace) -> int:
             created = seed.seed_demo_users(session, services.clock.now())
         if created:
             print(f"seeded {created} demo users (password: {seed.DEMO_PASSWORD})")
+            _seed_campaign_demo(services, seed.DEMO_PASSWORD)
     services.db.dispose()
     return status
+
+
+def _seed_campaign_demo(services, password: str) -> None:  # type: ignore[no-untyped-def]
+    """The notice's leading group and 2024 campaign, and a duty roster (fresh demo databases only)."""
+    from service.campaign import seed as campaign_seed
+    from service.reception import seed as reception_seed
+
+    with services.db.transaction() as session:
+        leaders = campaign_seed.seed_school_leaders(session, password=password, clock=services.clock)
+        campaign = campaign_seed.seed_notice_campaign(session, runtime=services.runtime, clock=services.clock)
+        days = reception_seed.seed_demo_roster(
+            session, calendar=services.calendar.current(), clock=services.clock
+        )
+    print(f"seeded {leaders} school leaders, {'the 2024 campaign, ' if campaign else ''}{days} duty days")
+
+
+def cmd_roster_generate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from service.reception.roster import Editor, generate_roster
+
+    services = _services()
+    with services.db.transaction() as session:
+        rows = generate_roster(
+            session,
+            calendar=services.calendar.current(),
+            editor=Editor("cli", "admin"),
+            first=date.fromisoformat(args.from_),
+            last=date.fromisoformat(args.to),
+            leaders=args.leaders.split(",") if args.leaders else None,
+            include_rest_days=args.include_rest_days,
+            replace=args.replace,
+            now=services.clock.now(),
+        )
+        for row in rows:
+            print(f"{row.duty_date.isoformat()} {row.leader_username}")
+    print(f"{len(rows)} duty days")
+    return 0
+
+
+def cmd_roster_swap(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from service.reception.roster import Editor, swap_days
+
+    services = _services()
+    with services.db.transaction() as session:
+        first, second = swap_days(
+            session,
+            editor=Editor("cli", "admin"),
+            first=date.fromisoformat(args.first),
+            second=date.fromisoformat(args.second),
+            now=services.clock.now(),
+        )
+        print(f"{first.duty_date} {first.leader_username}; {second.duty_date} {second.leader_username}")
+    return 0
 
 
 def _ensure_var(settings: Settings) -> None:
@@ -248,6 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calendar_import.add_argument("file")
     calendar_import.set_defaults(handler=cmd_calendar_import)
+    duty = sub.add_parser("roster", help="the leaders' duty roster").add_subparsers(
+        dest="roster_command", required=True
+    )
+    generate = duty.add_parser("generate", help="one school leader per working day, in turn")
+    generate.add_argument("--from", dest="from_", required=True, help="first day, YYYY-MM-DD")
+    generate.add_argument("--to", required=True, help="last day, YYYY-MM-DD")
+    generate.add_argument(
+        "--leaders", help="usernames in turn order, comma-separated (default: every leader)"
+    )
+    generate.add_argument("--include-rest-days", action="store_true", help="also weekends and holidays")
+    generate.add_argument("--replace", action="store_true", help="overwrite days already on the roster")
+    generate.set_defaults(handler=cmd_roster_generate)
+    swap = duty.add_parser("swap", help="exchange the leaders of two days")
+    swap.add_argument("first")
+    swap.add_argument("second")
+    swap.set_defaults(handler=cmd_roster_swap)
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
     return parser
