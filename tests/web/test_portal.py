@@ -1,0 +1,112 @@
+"""The public portal: no login, the code shown once, no internal names, rate limits, evaluation."""
+
+from __future__ import annotations
+
+import re
+
+from service.api.ratelimit import RateLimiter
+from tests.conftest import Harness
+from tests.web.helpers import replied_petition
+from tests.web.support import WebClient
+
+SUBMISSION = {
+    "request_type": "suggestion",
+    "category": "logistics.canteen",
+    "title": "建议食堂延长晚餐供应时间",
+    "content": "晚上有课的同学下课后食堂已关闭。",
+    "name": "李四",
+    "phone": "13900001111",
+    "kind": "student",
+}
+
+
+def _track(web: WebClient, code: str) -> str:
+    web.get("/portal/track")
+    response = web.post("/portal/track", {"code": code})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return web.text("/portal/status")
+
+
+def test_submission_shows_the_tracking_code_exactly_once(web: WebClient) -> None:
+    web.get("/portal/submit")
+    response = web.post("/portal/submit", SUBMISSION)
+    assert response.status_code == 302
+    page = web.text("/portal/submitted")
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', page)
+    assert code is not None
+    assert "只显示这一次" in page
+    again = web.text("/portal/submitted")
+    assert code.group(1) not in again
+    assert "已显示过" in again
+    assert "已登记" in _track(web, code.group(1))
+
+
+def test_anonymous_submission_keeps_no_name(web: WebClient, harness: Harness) -> None:
+    web.get("/portal/submit")
+    assert web.post("/portal/submit", SUBMISSION | {"anonymous": "1"}).status_code == 302
+    web.login("assessor")
+    html = web.text("/work/petitions?q=延长晚餐")
+    pid = re.search(r'/work/petitions/(\d+)"', html)
+    assert pid is not None
+    detail = web.text(f"/work/petitions/{pid.group(1)}")
+    assert "匿名" in detail
+    assert "李四" not in detail
+
+
+def test_invalid_submission_shows_inline_errors(web: WebClient) -> None:
+    web.get("/portal/submit")
+    response = web.post("/portal/submit", {"title": "", "content": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "标题不能为空" in html
+    assert "未知的分类" in html
+
+
+def test_the_public_page_shows_the_reply_and_no_internal_names_or_notes(
+    web: WebClient, harness: Harness
+) -> None:
+    detail = replied_petition(harness)
+    page = _track(web, detail["tracking_code"].lower())
+    assert "经核查，二食堂部分窗口涨价未经审批" in page
+    for internal in (
+        "后勤处承办人",
+        "logistics_handler",
+        "研判员小李",
+        "后勤处处长",
+        "内部核查记录",
+        "承包商王某",
+        "交办单",
+        "张三",
+        "13812345678",
+    ):
+        assert internal not in page
+
+
+def test_the_petitioner_evaluates_the_reply(web: WebClient, harness: Harness) -> None:
+    detail = replied_petition(harness)
+    _track(web, detail["tracking_code"])
+    response = web.post(
+        "/portal/evaluate", {"satisfaction": "satisfied", "resolved": "true", "comment": "谢谢"}
+    )
+    assert response.status_code == 302
+    page = web.text("/portal/status")
+    assert "感谢您的评价" in page
+    assert "已办结" in page
+    assert 'action="/portal/evaluate"' not in page
+    assert harness.api.petition(detail["id"])["satisfaction"] == "satisfied"
+
+
+def test_unknown_codes_are_not_found(web: WebClient) -> None:
+    web.get("/portal/track")
+    response = web.post("/portal/track", {"code": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 404
+    assert "查询码不存在" in response.get_data(as_text=True)
+
+
+def test_public_posts_are_rate_limited(web: WebClient) -> None:
+    web.client.application.extensions["petitionflow_ratelimit"] = RateLimiter(lambda: 3)
+    web.get("/portal/track")
+    statuses = [web.post("/portal/track", {"code": "AAAA-BBBB-CCCC"}).status_code for _ in range(5)]
+    assert statuses[:3] == [404, 404, 404]
+    assert statuses[3:] == [429, 429]
+    assert "请求过于频繁" in web.post("/portal/track", {"code": "x"}).get_data(as_text=True)

@@ -1,0 +1,171 @@
+"""The workbench pages: task list with due marks, task forms with inline errors, registration,
+petition search and detail, process models, audit, and the English switch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+from tests.conftest import Harness, petition_body
+from tests.web.helpers import routed_petition
+from tests.web.support import WebClient
+
+
+def test_my_tasks_lists_group_tasks_with_due_dates_in_shanghai_time(web: WebClient, harness: Harness) -> None:
+    created = harness.api.register(petition_body())
+    web.login("assessor")
+    html = web.text("/work/tasks")
+    assert "审核甄别（研判）" in html
+    assert created["tracking_code"] in html
+    assert "研判员·党政办公室（信访办）" in html
+    assert "2026-03-02 09:00" in html  # created 01:00 UTC, shown in Asia/Shanghai
+    assert "未到期" in html
+
+
+def test_overdue_tasks_are_marked_and_filterable(web: WebClient, harness: Harness) -> None:
+    harness.api.register(petition_body(title="较早的事项"))
+    harness.clock.advance(timedelta(days=40))
+    harness.api.register(petition_body(title="较新的事项"))
+    web.login("assessor")
+    html = web.text("/work/tasks")
+    assert "已逾期" in html
+    assert "有 1 件已逾期" in html
+    overdue = web.text("/work/tasks?due=overdue")
+    assert "较早的事项" in overdue
+    assert "较新的事项" not in overdue
+    by_title = web.text("/work/tasks?sort=title&q=较新")
+    assert "较早的事项" not in by_title
+
+
+def test_the_task_form_shows_inline_errors_and_changes_nothing(web: WebClient, harness: Harness) -> None:
+    created = harness.api.register(petition_body())
+    task_id = harness.api.task(created["id"], "screening", "assessor")["id"]
+    web.login("assessor")
+    page = web.text(f"/work/tasks/{task_id}")
+    assert "甄别结论" in page
+    assert "重复件，合并" in page  # x-enum-labels rendered as choices
+    response = web.post(f"/work/tasks/{task_id}", {"decision": "not_accept"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "理由为必填项" in html
+    assert 'value="not_accept" checked' in html  # what was entered stays
+    assert harness.api.petition(created["id"])["status"] == "screening"
+
+
+def test_completing_a_task_from_the_page_moves_the_petition_on(web: WebClient, harness: Harness) -> None:
+    created = harness.api.register(petition_body())
+    task_id = harness.api.task(created["id"], "screening", "assessor")["id"]
+    web.login("assessor")
+    web.get(f"/work/tasks/{task_id}")
+    response = web.post(
+        f"/work/tasks/{task_id}", {"decision": "accept", "statutory_class": "claim", "urgency": "normal"}
+    )
+    assert response.status_code == 302
+    assert "已办理" in web.text("/work/tasks")
+    assert harness.api.petition(created["id"])["status"] == "accepted"
+    routing = harness.api.task(created["id"], "routing", "assessor")["id"]
+    web.get(f"/work/tasks/{routing}")
+    web.post(f"/work/tasks/{routing}", {"department": "logistics", "co_departments": ["academic"]})
+    detail = harness.api.petition(created["id"])
+    assert detail["department"] == "logistics"
+    assert detail["co_departments"] == ["academic"]
+
+
+def test_claiming_and_releasing_a_task(web: WebClient, harness: Harness) -> None:
+    detail = routed_petition(harness)
+    task_id = harness.api.task(detail["id"], "sign_for", "logistics_handler")["id"]
+    web.login("logistics_handler")
+    web.get(f"/work/tasks/{task_id}")
+    assert web.post(f"/work/tasks/{task_id}/claim").status_code == 302
+    assert "退回到组待办" in web.text(f"/work/tasks/{task_id}")
+    assert "tag-mine" in web.text("/work/tasks?scope=mine")
+    web.post(f"/work/tasks/{task_id}/claim", {"release": "1"})
+    assert web.text("/work/tasks?scope=mine").count("task-link") == 0
+
+
+def test_registering_a_visit(web: WebClient, harness: Harness) -> None:
+    web.login("registrar")
+    web.get("/work/petitions/new")
+    form = {
+        "channel": "visit",
+        "request_type": "complaint",
+        "category": "logistics.canteen",
+        "title": "宿舍热水供应不稳定",
+        "content": "三号楼热水每天晚上十点后中断。",
+        "petitioner_name": "王五",
+        "petitioner_phone": "bad phone!",
+        "headcount": "1",
+    }
+    response = web.post("/work/petitions/new", form)
+    assert response.status_code == 422
+    assert "电话号码格式不正确" in response.get_data(as_text=True)
+    response = web.post(
+        "/work/petitions/new", form | {"petitioner_phone": "13700001111", "received_at": "2026-03-02T08:30"}
+    )
+    assert response.status_code == 302
+    page = web.text(response.headers["Location"])
+    assert "宿舍热水供应不稳定" in page
+    assert "2026-03-02 08:30" in page
+    assert re.search(r"已登记，查询码 [A-Z0-9-]{14}", page)
+
+
+def test_petition_search_and_detail(web: WebClient, harness: Harness) -> None:
+    detail = routed_petition(harness)
+    harness.api.register(petition_body(title="图书馆空调故障", content="三楼阅览室空调不制冷。"))
+    web.login("assessor")
+    found = web.text("/work/petitions?q=食堂")
+    assert detail["tracking_code"] in found
+    assert "图书馆空调故障" not in found
+    assert detail["tracking_code"] in web.text(f"/work/petitions?q={detail['tracking_code']}")
+    page = web.text(f"/work/petitions/{detail['id']}")
+    for expected in ("受理告知书", "交办单", "派单：主办 后勤处", "研判员小李", "data-completed", "签收"):
+        assert expected in page
+
+
+def test_process_models_list_version_and_diff(web: WebClient) -> None:
+    web.login("admin")
+    assert "petition" in web.text("/work/models")
+    assert "在建模器中打开" in web.text("/work/models/petition/versions/1")
+    assert web.get("/work/models/petition/versions/1/bpmn").mimetype == "application/xml"
+    assert 'data-deploy-url="/work/models/deploy"' in web.text("/work/models/petition/versions/1/edit")
+    assert "两个版本的元素相同" in web.text("/work/models/petition/diff?from=1&to=1")
+
+
+def test_deploy_from_the_modeler_reports_every_reason(web: WebClient) -> None:
+    web.login("admin")
+    web.get("/work/models/petition/versions/1/edit")
+    headers = {"X-CSRFToken": web.token}
+    response = web.client.post(
+        "/work/models/deploy", json={"xml": "<not-bpmn", "filename": "x.bpmn"}, headers=headers
+    )
+    assert response.status_code == 422
+    assert response.get_json()["problems"]
+    assert web.client.post("/work/models/deploy", json={"xml": "<x/>"}).status_code == 400  # no CSRF header
+
+
+def test_audit_search_verify_and_export(web: WebClient, harness: Harness) -> None:
+    detail = routed_petition(harness)
+    web.login("auditor")
+    html = web.text(f"/work/audit?petition={detail['id']}&action=task")
+    assert "task.completed" in html
+    assert "user.created" not in html
+    verified = web.post("/work/audit/verify")
+    assert "审计链完整" in verified.get_data(as_text=True)
+    export = web.get(f"/work/audit/export.csv?petition={detail['id']}")
+    assert export.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["id", "at", "actor", "action"]
+    assert any(r[3] == "petition.routed" for r in rows[1:])
+
+
+def test_english_switch_and_back(web: WebClient) -> None:
+    web.login("assessor")
+    assert "我的待办" in web.text("/work/tasks")
+    web.get("/lang/en?next=/work/tasks")
+    english = web.text("/work/tasks")
+    assert "My tasks" in english
+    assert 'lang="en"' in english
+    web.get("/lang/zh_Hans_CN")
+    assert "我的待办" in web.text("/work/tasks")
