@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -77,6 +77,7 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
     """Chain `events` after the current head, inside the caller's transaction."""
     if not events:
         return []
+    at = at.astimezone(UTC)  # the hash covers the stored (UTC) form, so verify() recomputes the same
     head = _lock_head(session)
     rows = []
     for pending in events:

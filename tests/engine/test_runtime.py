@@ -120,3 +120,17 @@ def test_the_audit_table_refuses_updates_and_tampering_is_detected(harness: Harn
     with harness.db.session() as session:
         result = chain.verify(session)
     assert not result.intact and result.first_broken_id == victim
+
+
+def test_events_appended_with_a_local_time_still_verify(harness: Harness) -> None:
+    from service.audit.chain import PendingEvent
+    from service.clock import LOCAL_TZ
+
+    with harness.db.transaction() as session:
+        chain.append(
+            session,
+            [PendingEvent(actor="test", action="test.local_time")],
+            at=harness.clock.now().astimezone(LOCAL_TZ),
+        )
+    with harness.db.session() as session:
+        assert chain.verify(session).intact
