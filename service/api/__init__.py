@@ -10,7 +10,17 @@ from service.api import context, problems
 
 def register_api(app: Flask) -> None:
     from service.api import audit as audit_api
-    from service.api import auth, health, petitions, process_models, public, reviews, supervision, tasks, timers
+    from service.api import (
+        auth,
+        health,
+        petitions,
+        process_models,
+        public,
+        reviews,
+        supervision,
+        tasks,
+        timers,
+    )
     from service.api import calendar as calendar_api
     from service.api import campaign as campaign_api
     from service.api import notifications as notifications_api

@@ -98,7 +98,7 @@ def register_petition(
                 "petition_id": petition.id,
                 "received_at": petition.received_at.isoformat(),
                 "channel": petition.channel,
-            "title": petition.title,
+                "title": petition.title,
                 "request_type": petition.request_type,
                 "category": petition.category,
                 "urgency": petition.urgency,
