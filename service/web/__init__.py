@@ -16,7 +16,7 @@ from service.web import context, errors, i18n, security
 
 
 def register_web(app: Flask) -> None:
-    from service.web import audit, auth, models, petitions, portal, tasks
+    from service.web import audit, auth, campaign, models, petitions, portal, reception, tasks
 
     security.configure(app)
     i18n.configure(app)
@@ -29,6 +29,8 @@ def register_web(app: Flask) -> None:
     web.register_blueprint(models.blp)  # /work/models
     web.register_blueprint(audit.blp)  # /work/audit
     web.register_blueprint(portal.blp)  # /portal
+    web.register_blueprint(campaign.blp)  # /work/campaigns
+    web.register_blueprint(reception.blp)  # /work/reception (roster, sessions, cases)
     security.protect(web)
     errors.install(web)
     web.context_processor(_page_globals)

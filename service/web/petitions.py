@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +17,11 @@ from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYP
 from service.web import context, queries
 from service.web.context import db, services
 from service.web.petition_view import petition_context
+from service.web.validation import page_errors, petitioner_errors
 
 blp = Blueprint("petitions", __name__, url_prefix="/work/petitions")
 context.require_login(blp)
 PER_PAGE = 20
-_PHONE = re.compile(r"^[0-9+\- ]{3,30}$")
-_ID_NUMBER = re.compile(r"^[0-9Xx]{15,18}$")
 
 
 @blp.get("")
@@ -93,9 +91,7 @@ def register() -> Response | tuple[str, int]:
             )
             petition_id, code = petition.id, petition.tracking_code
     except Invalid as error:
-        return _registration_form(
-            form, {k: str(v) for k, v in error.errors.items()} or {"_": error.detail}
-        ), 422
+        return _registration_form(form, page_errors(form, error.errors) or {"_": error.detail}), 422
     flash(f"已登记，查询码 {code}（请告知信访人妥善保管）", "success")
     return redirect(url_for("web.petitions.show", petition_id=petition_id))
 
@@ -107,15 +103,11 @@ def _require_registrar() -> None:
 
 def _registration(form: MultiDict[str, str]) -> petitions.Registration:
     """Typed registration from the page; the domain service checks the rest (codes, required text)."""
-    errors: dict[str, str] = {}
     anonymous = form.get("anonymous") == "1"
     person: dict[str, Any] = {
         k: (form.get(f"petitioner_{k}") or "").strip() or None for k in ("name", "phone", "kind", "id_number")
     }
-    if person["phone"] and not _PHONE.match(person["phone"]):
-        errors["petitioner.phone"] = "电话号码格式不正确"
-    if person["id_number"] and not _ID_NUMBER.match(person["id_number"]):
-        errors["petitioner.id_number"] = "证件号码格式不正确"
+    errors = petitioner_errors(person)
     headcount = form.get("headcount", "1").strip() or "1"
     if not headcount.isdigit():
         errors["headcount"] = "人数应为整数"

@@ -6,17 +6,21 @@ the reply once served. Tracking codes travel in form posts and the signed sessio
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from service.engine.commands import Actor
 from service.errors import Invalid, NotFound
+from service.petitions import review
 from service.petitions import service as petitions
 from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
 from service.web import queries
 from service.web.context import db, services
 from service.web.ratelimit import hit_client
+from service.web.validation import page_errors, petitioner_errors
 
 blp = Blueprint("portal", __name__, url_prefix="/portal")
 _ISSUED, _TRACKED = "portal_issued_code", "portal_tracked_code"
@@ -68,6 +72,8 @@ def submit() -> Response | tuple[str, int]:
     )
     app = services()
     try:
+        if bad := petitioner_errors(person):
+            raise Invalid("信息有误", errors=bad)
         with app.db.transaction() as tx:
             petition = petitions.register_petition(
                 tx,
@@ -79,7 +85,7 @@ def submit() -> Response | tuple[str, int]:
             )
             session[_ISSUED] = petition.tracking_code
     except Invalid as error:
-        return _submit_form(form, {k: str(v) for k, v in error.errors.items()}), 422
+        return _submit_form(form, page_errors(form, error.errors)), 422
     return redirect(url_for("web.portal.submitted"))
 
 
@@ -110,8 +116,43 @@ def status() -> str | Response:
     code = session.get(_TRACKED)
     if not code:
         return redirect(url_for("web.portal.track_form"))
-    view = petitions.public_view(db(), petitions.find_by_code(db(), code))
-    return render_template("portal/status.html", view=view, satisfaction=SATISFACTION)
+    return render_template(
+        "portal/status.html", view=_public_view(code), satisfaction=SATISFACTION, review_error=None
+    )
+
+
+def _public_view(code: str) -> dict[str, Any]:
+    app, petition = services(), petitions.find_by_code(db(), code)
+    window = review.review_window(db(), app.calendar.current(), petition, app.clock.now())
+    return petitions.public_view(db(), petition, review=window.as_dict())
+
+
+@blp.post("/review")
+def request_review() -> Response | tuple[str, int]:
+    """复查 within 30 days of the written reply, 复核 within 30 days of the 复查 opinion (arts. 35–36)."""
+    code, reason = session.get(_TRACKED), request.form.get("reason", "").strip()[:3000]
+    if not code:
+        return redirect(url_for("web.portal.track_form"))
+    if len(reason) < 2:
+        view = _public_view(code)
+        return render_template(
+            "portal/status.html",
+            view=view,
+            satisfaction=SATISFACTION,
+            review_error="请写明请求复查（复核）的事实和理由",
+        ), 422
+    app = services()
+    with app.db.transaction() as tx:
+        review.request_review(
+            tx,
+            runtime=app.runtime,
+            petition=petitions.find_by_code(tx, code),
+            actor=Actor(username=f"{petitions.PUBLIC_ACTOR}:petitioner"),
+            via="public",
+            reason=reason,
+        )
+    flash("您的请求已登记，我们将按规定转送并告知结果。", "success")
+    return redirect(url_for("web.portal.status"))
 
 
 @blp.post("/evaluate")

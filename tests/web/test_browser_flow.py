@@ -58,7 +58,7 @@ def open_task(page: Any, title: str, code: str) -> None:
 
 
 def submit_task(page: Any) -> None:
-    page.click("form.schema-form button[type=submit]")
+    page.click("form.schema-form button.primary")
     page.wait_for_url(re.compile(r"/work/tasks$"))
     assert page.locator(".flash-success").count() == 1
 
@@ -93,7 +93,8 @@ def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
     page.screenshot(path=shots / "04-screening-form.png", full_page=True)
     submit_task(page)
     open_task(page, "分流", code)
-    page.click("form.schema-form button[type=submit]")
+    page.select_option("#f-department", "")  # the routing table proposes one; clear it to see the check
+    page.click("form.schema-form button.primary")
     assert page.locator("[data-field=department] .field-error").inner_text() == "主办部门为必填项"
     page.screenshot(path=shots / "05-routing-error.png", full_page=True)
     page.select_option("#f-department", "logistics")
@@ -158,6 +159,13 @@ def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
     assert page.locator("form[action$='/portal/evaluate']").count() == 0
     assert "已办结" in page.locator(".status").inner_text()
     page.screenshot(path=shots / "10-portal-evaluated.png", full_page=True)
+
+    # Within thirty days of the reply the petitioner may ask for a review (复查).
+    page.fill("#reason", "答复未说明何时恢复原价，请求复查。")
+    page.click("form[action$='/portal/review'] button.primary")
+    page.wait_for_selector(".flash-success")
+    assert "复查正在办理中" in page.locator("#review").inner_text()
+    page.screenshot(path=shots / "10b-portal-review-requested.png", full_page=True)
 
 
 def test_public_submission_shows_the_code_once(page: Any, shots: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from service.api.ratelimit import RateLimiter
 from tests.conftest import Harness
@@ -59,7 +60,7 @@ def test_invalid_submission_shows_inline_errors(web: WebClient) -> None:
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "标题不能为空" in html
-    assert "未知的分类" in html
+    assert "请选择分类" in html
 
 
 def test_the_public_page_shows_the_reply_and_no_internal_names_or_notes(
@@ -110,3 +111,34 @@ def test_public_posts_are_rate_limited(web: WebClient) -> None:
     assert statuses[:3] == [404, 404, 404]
     assert statuses[3:] == [429, 429]
     assert "请求过于频繁" in web.post("/portal/track", {"code": "x"}).get_data(as_text=True)
+
+
+def test_blank_choices_and_bad_phones_get_clear_messages(web: WebClient) -> None:
+    web.get("/portal/submit")
+    response = web.post("/portal/submit", SUBMISSION | {"request_type": ""})
+    assert response.status_code == 422
+    assert "请选择诉求类型" in response.get_data(as_text=True)
+    response = web.post("/portal/submit", SUBMISSION | {"phone": "call me!"})
+    assert response.status_code == 422
+    assert "电话号码格式不正确" in response.get_data(as_text=True)
+
+
+def test_the_petitioner_requests_a_review_within_the_window(web: WebClient, harness: Harness) -> None:
+    detail = replied_petition(harness)
+    page = _track(web, detail["tracking_code"])
+    assert "请求复查" in page
+    assert web.post("/portal/review", {"reason": ""}).status_code == 422
+    response = web.post("/portal/review", {"reason": "答复未说明恢复原价的时间，请求复查。"})
+    assert response.status_code == 302
+    page = web.text("/portal/status")
+    assert "您的请求已登记" in page
+    assert 'action="/portal/review"' not in page
+    assert "复查正在办理中" in page
+
+
+def test_no_review_after_the_window(web: WebClient, harness: Harness) -> None:
+    detail = replied_petition(harness)
+    harness.clock.advance(timedelta(days=45))
+    page = _track(web, detail["tracking_code"])
+    assert 'action="/portal/review"' not in page
+    assert "已超过请求复查的期限" in page
