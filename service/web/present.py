@@ -76,6 +76,14 @@ _EVENT_LABELS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] 
     "task.completed": lambda d, n: f"办理「{_title(d)}」",
     "task.cancelled": lambda d, n: f"撤销待办「{_title(d)}」",
     "timer.fired": lambda d, n: "时限提醒触发",
+    "petition.supervised": lambda d, n: f"督办：{d.get('reason') or ''}",
+    "supervision.escalated": lambda d, n: "督办升级",
+    "supervision.closed": lambda d, n: "督办办结",
+    "review.requested": lambda d, n: "请求复核" if d.get("level") == "recheck" else "请求复查",
+    "case.owned": lambda d, n: "领导包案",
+    "case.released": lambda d, n: "包案解除",
+    "case.no_duty_leader": lambda d, n: "当日无值班领导",
+    "deadline.recomputed": lambda d, n: "按新的节假日数据重新计算时限",
 }
 
 

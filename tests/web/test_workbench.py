@@ -169,3 +169,10 @@ def test_english_switch_and_back(web: WebClient) -> None:
     assert 'lang="en"' in english
     web.get("/lang/zh_Hans_CN")
     assert "我的待办" in web.text("/work/tasks")
+
+
+def test_the_auditor_sees_every_open_task_read_only(web: WebClient, harness: Harness) -> None:
+    created = harness.api.register(petition_body())
+    web.login("auditor")
+    assert created["tracking_code"] not in web.text("/work/tasks")
+    assert created["tracking_code"] in web.text("/work/tasks?scope=everyone")
