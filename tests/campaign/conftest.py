@@ -42,6 +42,13 @@ def leaders(harness: Harness) -> Harness:
     return harness
 
 
+@pytest.fixture
+def any_leaders(any_harness: Harness) -> Harness:
+    """The same, on SQLite and on PostgreSQL."""
+    add_leaders(any_harness)
+    return any_harness
+
+
 # Around the test clock (Monday 2026-03-02): each phase ends on a working day.
 PHASES = {
     "plan": PhaseDates(date(2026, 3, 2), date(2026, 3, 6)),

@@ -251,31 +251,31 @@ def test_the_plan_goes_to_a_leader_of_the_group_and_comes_back_for_revision(lead
     assert phases(leaders, campaign_id)["plan"].record["approval"]["plan_decision"] == "revise"
 
 
-def test_the_monthly_cycle_opens_one_round_a_month_with_a_task_per_department(leaders: Harness) -> None:
-    campaign_id = start(leaders)
-    through_mobilisation(leaders, campaign_id)
-    got = phases(leaders, campaign_id)
+def test_the_monthly_cycle_opens_one_round_a_month_with_a_task_per_department(any_leaders: Harness) -> None:
+    campaign_id = start(any_leaders)
+    through_mobilisation(any_leaders, campaign_id)
+    got = phases(any_leaders, campaign_id)
     assert (got["plan"].status, got["mobilisation"].status, got["implementation"].status) == (
         "completed",
         "completed",
         "active",
     )
     first = local(2026, 3, 16, 9)
-    assert sweep_at(leaders, first - timedelta(minutes=1)) == 0
-    assert sweep_at(leaders, first) == 1
-    reports = open_tasks(leaders, campaign_id, "screening_report")
+    assert sweep_at(any_leaders, first - timedelta(minutes=1)) == 0
+    assert sweep_at(any_leaders, first) == 1
+    reports = open_tasks(any_leaders, campaign_id, "screening_report")
     assert [t.candidate_group for t in reports] == ["head@academic", "head@logistics"]
     assert all(t.due_at == local(2026, 3, 23, 23, 59, 59) for t in reports)  # 5 working days
 
     with pytest.raises(Invalid) as refused:  # resolved cannot exceed found
-        leaders.services.runtime.execute(
+        any_leaders.services.runtime.execute(
             CompleteTask(
                 reports[0].id, HEADS, {"disputes_found": 1, "disputes_resolved": 2, "report_text": "本月情况"}
             )
         )
     assert "disputes_resolved" in refused.value.errors
     for task in reports:
-        leaders.services.runtime.execute(
+        any_leaders.services.runtime.execute(
             CompleteTask(
                 task.id,
                 HEADS,
@@ -288,8 +288,8 @@ def test_the_monthly_cycle_opens_one_round_a_month_with_a_task_per_department(le
             )
         )
 
-    sweep_at(leaders, local(2026, 4, 16, 9))  # the second (last) month
-    with leaders.db.session() as session:
+    sweep_at(any_leaders, local(2026, 4, 16, 9))  # the second (last) month
+    with any_leaders.db.session() as session:
         rounds = session.scalars(
             select(ScreeningRound)
             .where(ScreeningRound.campaign_id == campaign_id)
@@ -303,10 +303,10 @@ def test_the_monthly_cycle_opens_one_round_a_month_with_a_task_per_department(le
     assert [(r.number, r.status) for r in rounds] == [(1, "reviewing"), (2, "collecting")]
     assert sorted(r.department_code for r in submitted) == ["academic", "logistics"]
     assert {r.disputes_found for r in submitted} == {3}
-    assert len(open_tasks(leaders, campaign_id, "screening_report")) == 2
+    assert len(open_tasks(any_leaders, campaign_id, "screening_report")) == 2
     # Two rounds were planned (03-16, 04-16): no third one in May.
-    sweep_at(leaders, local(2026, 5, 16, 9))
-    with leaders.db.session() as session:
+    sweep_at(any_leaders, local(2026, 5, 16, 9))
+    with any_leaders.db.session() as session:
         count = session.scalar(
             select(func.count()).select_from(ScreeningRound).where(ScreeningRound.campaign_id == campaign_id)
         )
@@ -368,8 +368,8 @@ def test_hot_issues_become_items_and_the_phase_closes_only_when_screening_is_don
     assert sweep_at(leaders, local(2026, 4, 16, 9)) == 0
 
 
-def test_summary_freezes_metrics_rectifications_and_typical_cases(leaders: Harness) -> None:
-    api = leaders.api
+def test_summary_freezes_metrics_rectifications_and_typical_cases(any_leaders: Harness) -> None:
+    api = any_leaders.api
     petition = api.register(petition_body(received_at="2026-03-02T08:30:00+08:00"))
     api.complete(
         petition["id"],
@@ -379,11 +379,11 @@ def test_summary_freezes_metrics_rectifications_and_typical_cases(leaders: Harne
         reason="已进入诉讼程序",
         route="人民法院",
     )
-    campaign_id = start(leaders)
-    through_mobilisation(leaders, campaign_id)
-    complete(leaders, campaign_id, "implementation", ZHAO, implementation_summary="完成", confirmed=True)
-    runtime = leaders.services.runtime
-    (summary,) = open_tasks(leaders, campaign_id, "summary_report")
+    campaign_id = start(any_leaders)
+    through_mobilisation(any_leaders, campaign_id)
+    complete(any_leaders, campaign_id, "implementation", ZHAO, implementation_summary="完成", confirmed=True)
+    runtime = any_leaders.services.runtime
+    (summary,) = open_tasks(any_leaders, campaign_id, "summary_report")
     with pytest.raises(Invalid) as bad:
         runtime.execute(
             CompleteTask(summary.id, OFFICE, {"summary_text": "总结", "rectification_list": "只有问题"})
@@ -401,8 +401,8 @@ def test_summary_freezes_metrics_rectifications_and_typical_cases(leaders: Harne
             },
         )
     )
-    complete(leaders, campaign_id, "approve_summary", CAO, summary_decision="approve")
-    with leaders.db.session() as session:
+    complete(any_leaders, campaign_id, "approve_summary", CAO, summary_decision="approve")
+    with any_leaders.db.session() as session:
         campaign = session.get(Campaign, campaign_id)
         fixes = session.scalars(
             select(Rectification)
@@ -418,8 +418,8 @@ def test_summary_freezes_metrics_rectifications_and_typical_cases(leaders: Harne
         ("渠道不畅", None, "None"),
     ]
     assert [c.petition_id for c in cases] == [petition["id"]]
-    assert phases(leaders, campaign_id)["summary"].status == "completed"
-    assert events(leaders, "campaign.ended")[0].data["status"] == "completed"
+    assert phases(any_leaders, campaign_id)["summary"].status == "completed"
+    assert events(any_leaders, "campaign.ended")[0].data["status"] == "completed"
 
 
 @pytest.mark.parametrize(

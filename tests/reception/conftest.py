@@ -12,3 +12,10 @@ from tests.conftest import Harness
 def leaders(harness: Harness) -> Harness:
     add_leaders(harness)
     return harness
+
+
+@pytest.fixture
+def any_leaders(any_harness: Harness) -> Harness:
+    """The same, on SQLite and on PostgreSQL."""
+    add_leaders(any_harness)
+    return any_harness

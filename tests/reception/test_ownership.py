@@ -83,12 +83,12 @@ def test_only_a_school_leader_takes_a_case_and_it_shows_in_their_list(leaders: H
     assert [(o.kind, p.id) for o, p in mine] == [("package", pid)]
 
 
-def test_taking_a_duty_case_replaces_the_duty_leader_and_keeps_the_history(leaders: Harness) -> None:
-    put_on_duty(leaders, date(2026, 3, 2), "leader_li")
-    pid = leaders.api.register(petition_body(channel="visit"))["id"]
-    take(leaders, pid, Caller("assessor", "assessor"), leader="leader_pan")
-    assert leader_of(leaders, pid) == "leader_pan"
-    with leaders.db.session() as session:
+def test_taking_a_duty_case_replaces_the_duty_leader_and_keeps_the_history(any_leaders: Harness) -> None:
+    put_on_duty(any_leaders, date(2026, 3, 2), "leader_li")
+    pid = any_leaders.api.register(petition_body(channel="visit"))["id"]
+    take(any_leaders, pid, Caller("assessor", "assessor"), leader="leader_pan")
+    assert leader_of(any_leaders, pid) == "leader_pan"
+    with any_leaders.db.session() as session:
         history = ownership.ownership_history(session, pid)
         assert ownership.cases_of(session, "leader_li") == []
         assert len(ownership.cases_of(session, "leader_li", include_ended=True)) == 1
@@ -96,23 +96,23 @@ def test_taking_a_duty_case_replaces_the_duty_leader_and_keeps_the_history(leade
         ("leader_li", "duty", False),
         ("leader_pan", "package", True),
     ]
-    assert actions(leaders, pid) == ["case.owned", "case.released", "case.owned"]
+    assert actions(any_leaders, pid) == ["case.owned", "case.released", "case.owned"]
 
 
-def test_the_leader_is_named_until_the_petition_is_closed(leaders: Harness) -> None:
-    api = leaders.api
+def test_the_leader_is_named_until_the_petition_is_closed(any_leaders: Harness) -> None:
+    api = any_leaders.api
     pid = api.register(petition_body())["id"]
-    take(leaders, pid, Caller("leader_cao", "leader"))
+    take(any_leaders, pid, Caller("leader_cao", "leader"))
     api.complete(
         pid, "screening", "assessor", decision="not_accept", reason="已进入诉讼程序", route="人民法院"
     )
-    assert leader_of(leaders, pid) is None
+    assert leader_of(any_leaders, pid) is None
     assert api.petition(pid)["case_leader"] is None
-    with leaders.db.session() as session:
+    with any_leaders.db.session() as session:
         (record,) = ownership.ownership_history(session, pid)
     assert record.end_reason == "事项已办结" and record.ended_by == "system"
     with pytest.raises(Conflict):  # closed cases are not taken
-        take(leaders, pid, Caller("leader_li", "leader"))
+        take(any_leaders, pid, Caller("leader_li", "leader"))
 
 
 def test_release_needs_the_owner_or_the_office_and_a_reason(leaders: Harness) -> None:

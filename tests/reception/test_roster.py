@@ -33,11 +33,11 @@ def on_roster(harness: Harness, first: date, last: date) -> dict[date, str]:
         return {r.duty_date: r.leader_username for r in roster.list_roster(session, first, last)}
 
 
-def test_working_days_round_robin_in_the_given_order(leaders: Harness) -> None:
-    got = generate(leaders, date(2026, 3, 2), date(2026, 3, 15), leaders=ROTA)
+def test_working_days_round_robin_in_the_given_order(any_leaders: Harness) -> None:
+    got = generate(any_leaders, date(2026, 3, 2), date(2026, 3, 15), leaders=ROTA)
     assert [d for d, _ in got] == [date(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13)]
     assert [u for _, u in got] == (ROTA * 4)[:10]
-    assert generate(leaders, date(2026, 3, 16), date(2026, 3, 16), leaders=ROTA) == [
+    assert generate(any_leaders, date(2026, 3, 16), date(2026, 3, 16), leaders=ROTA) == [
         (date(2026, 3, 16), "leader_li")  # the turn continues after 03-13's leader_cao
     ]
 
@@ -77,20 +77,28 @@ def test_a_rostered_period_is_not_overwritten_unless_asked(leaders: Harness) -> 
     }
 
 
-def test_swapping_two_days_keeps_one_leader_per_day(leaders: Harness) -> None:
-    generate(leaders, date(2026, 3, 2), date(2026, 3, 6), leaders=ROTA)
-    before = on_roster(leaders, date(2026, 3, 2), date(2026, 3, 6))
-    with leaders.db.transaction() as session:
+def test_swapping_two_days_keeps_one_leader_per_day(any_leaders: Harness) -> None:
+    generate(any_leaders, date(2026, 3, 2), date(2026, 3, 6), leaders=ROTA)
+    before = on_roster(any_leaders, date(2026, 3, 2), date(2026, 3, 6))
+    with any_leaders.db.transaction() as session:
         roster.swap_days(
-            session, editor=OFFICE, first=date(2026, 3, 2), second=date(2026, 3, 4), now=leaders.clock.now()
+            session,
+            editor=OFFICE,
+            first=date(2026, 3, 2),
+            second=date(2026, 3, 4),
+            now=any_leaders.clock.now(),
         )
-    after = on_roster(leaders, date(2026, 3, 2), date(2026, 3, 6))
+    after = on_roster(any_leaders, date(2026, 3, 2), date(2026, 3, 6))
     assert after[date(2026, 3, 2)] == before[date(2026, 3, 4)] == "leader_wu"
     assert after[date(2026, 3, 4)] == before[date(2026, 3, 2)] == "leader_cao"
     assert sorted(after.values()) == sorted(before.values()) and len(after) == 5
-    with leaders.db.transaction() as session, pytest.raises(NotFound):
+    with any_leaders.db.transaction() as session, pytest.raises(NotFound):
         roster.swap_days(
-            session, editor=OFFICE, first=date(2026, 3, 2), second=date(2026, 3, 7), now=leaders.clock.now()
+            session,
+            editor=OFFICE,
+            first=date(2026, 3, 2),
+            second=date(2026, 3, 7),
+            now=any_leaders.clock.now(),
         )
 
 
