@@ -93,3 +93,4 @@ class PetitionDocument(Base):
     for_petitioner: Mapped[bool] = mapped_column(default=True)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    template_version: Mapped[int | None] = mapped_column(Integer)  # 0 = the shipped default
