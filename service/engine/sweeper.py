@@ -82,7 +82,8 @@ class TimerSweeper:
         """Lock one due timer and its instance, skipping rows and instances other workers hold."""
         skipped: set[int] = set(busy)
         while True:
-            statement = select(Timer).where(due_clause(now)).order_by(Timer.due_at, Timer.id).limit(1)
+            # Ordered by due_at only, so the (status, due_at) index yields the row without a sort.
+            statement = select(Timer).where(due_clause(now)).order_by(Timer.due_at).limit(1)
             if skipped:
                 statement = statement.where(Timer.id.not_in(skipped))
             timer = session.execute(statement.with_for_update(skip_locked=True)).scalar_one_or_none()
