@@ -45,7 +45,7 @@ def _bulk_rows(
                 "business_key": None,
                 "status": "running",
                 "business_status": None,
-                "state": template.state,
+                "state": {"filler": True},
                 "completed_elements": [],
                 "active_elements": ["wait"],
                 "revision": 1,
@@ -113,7 +113,7 @@ def main() -> None:
             f"  {TOTAL - DUE:,} further pending timers bulk-inserted in {time.perf_counter() - started:.1f} s"
         )
 
-        statement = select(Timer).where(due_clause(SWEEP_AT)).order_by(Timer.due_at, Timer.id).limit(1)
+        statement = select(Timer).where(due_clause(SWEEP_AT)).order_by(Timer.due_at).limit(1)
         compiled = statement.with_for_update(skip_locked=True).compile(
             services.db.engine, compile_kwargs={"literal_binds": True}
         )
