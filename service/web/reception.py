@@ -7,13 +7,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from service.clock import LOCAL_TZ
-from service.errors import DomainError, Invalid, NotFound
-from service.identity.models import User
+from service.errors import Invalid, NotFound
 from service.identity.roles import LEADER, OFFICE_ROLES, SEE_ALL_ROLES
 from service.petitions import service as petitions
 from service.petitions.models import Petition
@@ -22,52 +21,11 @@ from service.reception import instructions, roster, sessions
 from service.reception import service as ownership
 from service.reception.service import KIND_LABELS, Caller
 from service.web import context
+from service.web import reception_support as support
 from service.web.context import db, services
 
 blp = Blueprint("reception", __name__, url_prefix="/work/reception")
 context.require_login(blp)
-
-
-def _caller() -> Caller:
-    context.actor()  # the auditor only reads
-    user = context.current_user()
-    return Caller(user.username, user.role)
-
-
-def _names() -> dict[str, str]:
-    return dict(db().execute(select(User.username, User.display_name)).all())
-
-
-def _leaders() -> list[tuple[str, str]]:
-    rows = db().execute(
-        select(User.username, User.display_name)
-        .where(User.role == LEADER, User.active.is_(True))
-        .order_by(User.id)
-    )
-    return [(u, n) for u, n in rows]
-
-
-def _today() -> date:
-    return services().clock.now().astimezone(LOCAL_TZ).date()
-
-
-def _act(action: Callable[[], Any], success: str, back: str) -> Response:
-    """Run one change; a refused change comes back to the page as a message, never as a traceback."""
-    try:
-        action()
-    except DomainError as error:
-        details = "；".join(str(v) for v in error.errors.values())
-        flash(f"{error.detail}{('：' + details) if details else ''}", "error")
-    else:
-        flash(success, "success")
-    return redirect(back)
-
-
-def _date(name: str) -> date:
-    try:
-        return date.fromisoformat(request.form.get(name, ""))
-    except ValueError as error:
-        raise Invalid("日期格式不正确", errors={name: "应为 YYYY-MM-DD"}) from error
 
 
 # -- duty roster ---------------------------------------------------------------------------------------
@@ -75,7 +33,7 @@ def _date(name: str) -> date:
 
 @blp.get("/roster")
 def roster_page() -> str:
-    today = _today()
+    today = support.today()
     month = request.args.get("month") or today.strftime("%Y-%m")
     try:
         first = date.fromisoformat(f"{month}-01")
@@ -89,8 +47,8 @@ def roster_page() -> str:
         first=first,
         last=last,
         today=today,
-        names=_names(),
-        leaders=_leaders(),
+        names=support.names(),
+        leaders=support.leaders(),
         may_edit=context.current_user().role in roster.ROSTER_ROLES,
         duty_today=roster.duty_leader_on(db(), today),
         previous=_shift(first, -1),
@@ -104,61 +62,67 @@ def _shift(first: date, months: int) -> str:
 
 
 def _editor() -> roster.Editor:
-    caller = _caller()
+    caller = support.caller()
     return roster.Editor(caller.username, caller.role)
+
+
+def _roster_action(
+    success: str, month_field: str, change: Callable[[Any, roster.Editor, datetime], Any]
+) -> Response:
+    def run() -> None:
+        app, editor = services(), _editor()
+        with app.db.transaction() as tx:
+            change(tx, editor, app.clock.now())
+
+    month = request.form.get(month_field, "")[:7] or None
+    return support.act(run, success, url_for("web.reception.roster_page", month=month))
 
 
 @blp.post("/roster/generate")
 def roster_generate() -> Response:
-    def run() -> None:
-        app, editor = services(), _editor()
-        with app.db.transaction() as tx:
-            roster.generate_roster(
-                tx,
-                calendar=app.calendar.current(),
-                editor=editor,
-                first=_date("from"),
-                last=_date("to"),
-                leaders=request.form.getlist("leaders") or None,
-                include_rest_days=request.form.get("include_rest_days") == "1",
-                replace=request.form.get("replace") == "1",
-                now=app.clock.now(),
-            )
-
-    month = request.form.get("from", "")[:7]
-    return _act(run, "已生成值班表", url_for("web.reception.roster_page", month=month or None))
+    form = request.form
+    return _roster_action(
+        "已生成值班表",
+        "from",
+        lambda tx, editor, now: roster.generate_roster(
+            tx,
+            calendar=services().calendar.current(),
+            editor=editor,
+            first=support.form_date("from"),
+            last=support.form_date("to"),
+            leaders=form.getlist("leaders") or None,
+            include_rest_days=form.get("include_rest_days") == "1",
+            replace=form.get("replace") == "1",
+            now=now,
+        ),
+    )
 
 
 @blp.post("/roster/swap")
 def roster_swap() -> Response:
-    def run() -> None:
-        app, editor = services(), _editor()
-        with app.db.transaction() as tx:
-            roster.swap_days(
-                tx, editor=editor, first=_date("first"), second=_date("second"), now=app.clock.now()
-            )
-
-    return _act(
-        run, "已换班", url_for("web.reception.roster_page", month=request.form.get("first", "")[:7] or None)
+    return _roster_action(
+        "已换班",
+        "first",
+        lambda tx, editor, now: roster.swap_days(
+            tx, editor=editor, first=support.form_date("first"), second=support.form_date("second"), now=now
+        ),
     )
 
 
 @blp.post("/roster/assign")
 def roster_assign() -> Response:
-    def run() -> None:
-        app, editor = services(), _editor()
-        with app.db.transaction() as tx:
-            roster.assign_day(
-                tx,
-                editor=editor,
-                day=_date("day"),
-                leader=request.form.get("leader", ""),
-                note=request.form.get("note") or None,
-                now=app.clock.now(),
-            )
-
-    return _act(
-        run, "已调整值班", url_for("web.reception.roster_page", month=request.form.get("day", "")[:7] or None)
+    form = request.form
+    return _roster_action(
+        "已调整值班",
+        "day",
+        lambda tx, editor, now: roster.assign_day(
+            tx,
+            editor=editor,
+            day=support.form_date("day"),
+            leader=form.get("leader", ""),
+            note=form.get("note") or None,
+            now=now,
+        ),
     )
 
 
@@ -173,14 +137,14 @@ def _require_viewer() -> None:
 @blp.get("/sessions")
 def sessions_page() -> str:
     _require_viewer()
-    rows = sessions.list_sessions(db(), first=_today().replace(day=1))
+    rows = sessions.list_sessions(db(), first=support.today().replace(day=1))
     return render_template(
         "reception/sessions.html",
         rows=rows,
         kinds=sessions.KINDS,
         statuses=sessions.SESSION_STATUSES,
-        names=_names(),
-        leaders=_leaders(),
+        names=support.names(),
+        leaders=support.leaders(),
         departments=petitions.department_names(db()),
         may_arrange=context.current_user().role in OFFICE_ROLES | {LEADER},
     )
@@ -206,11 +170,11 @@ def session_create() -> Response:
             department=form.get("department") or None,
             topic=form.get("topic") or None,
         )
-        app, caller = services(), _caller()
+        app, caller = services(), support.caller()
         with app.db.transaction() as tx:
             created.append(sessions.create_session(tx, caller=caller, plan=plan, now=app.clock.now()).id)
 
-    response = _act(run, "已安排接访", url_for("web.reception.sessions_page"))
+    response = support.act(run, "已安排接访", url_for("web.reception.sessions_page"))
     return redirect(url_for("web.reception.session_page", session_id=created[0])) if created else response
 
 
@@ -231,33 +195,20 @@ def session_page(session_id: int) -> str:
         kinds=sessions.KINDS,
         statuses=sessions.SESSION_STATUSES,
         appointment_statuses=sessions.APPOINTMENT_STATUSES,
-        names=_names(),
+        names=support.names(),
         departments=petitions.department_names(db()),
     )
-
-
-def _petition_id(raw: str | None) -> int | None:
-    """A petition by id or tracking code, as typed on a page."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return int(text)
-    found = db().scalar(select(Petition.id).where(Petition.tracking_code == text.upper()))
-    if found is None:
-        raise Invalid("信访事项不存在", errors={"petition": f"没有查询码为 {text} 的信访事项"})
-    return found
 
 
 def _session_action(
     session_id: int, success: str, change: Callable[[Any, Caller, datetime], Any]
 ) -> Response:
     def run() -> None:
-        app, caller = services(), _caller()
+        app, caller = services(), support.caller()
         with app.db.transaction() as tx:
             change(tx, caller, app.clock.now())
 
-    return _act(run, success, url_for("web.reception.session_page", session_id=session_id))
+    return support.act(run, success, url_for("web.reception.session_page", session_id=session_id))
 
 
 @blp.post("/sessions/<int:session_id>/appointments")
@@ -273,7 +224,7 @@ def session_book(session_id: int) -> Response:
             name=form.get("name", ""),
             phone=form.get("phone") or None,
             topic=form.get("topic", ""),
-            petition_id=_petition_id(form.get("petition")),
+            petition_id=support.petition_id(form.get("petition")),
             now=now,
         ),
     )
@@ -291,7 +242,7 @@ def session_close_appointment(session_id: int, appointment_id: int) -> Response:
             appointment_id=appointment_id,
             status=form.get("status", ""),
             outcome=form.get("outcome") or None,
-            petition_id=_petition_id(form.get("petition")),
+            petition_id=support.petition_id(form.get("petition")),
             now=now,
         ),
     )
@@ -307,7 +258,7 @@ def session_add_case(session_id: int) -> Response:
             tx,
             caller=caller,
             session_id=session_id,
-            petition_id=_petition_id(form.get("petition")) or 0,
+            petition_id=support.petition_id(form.get("petition")) or 0,
             note=form.get("note") or None,
         ),
     )
@@ -346,8 +297,8 @@ def cases_page() -> str:
         mine=mine,
         include_ended=include_ended,
         kind_labels=KIND_LABELS,
-        names=_names(),
-        leaders=_leaders(),
+        names=support.names(),
+        leaders=support.leaders(),
         departments=petitions.department_names(db()),
         statuses=STATUSES,
         is_leader=user.role == LEADER,
@@ -361,8 +312,8 @@ def case_take() -> Response:
     form = request.form
 
     def run() -> None:
-        app, caller = services(), _caller()
-        petition_id = _petition_id(form.get("petition"))
+        app, caller = services(), support.caller()
+        petition_id = support.petition_id(form.get("petition"))
         if petition_id is None:
             raise Invalid("请填写信访事项", errors={"petition": "查询码或编号"})
         petitions.get_visible(db(), context.viewer(), petition_id)
@@ -375,13 +326,13 @@ def case_take() -> Response:
                 now=app.clock.now(),
             )
 
-    return _act(run, "已包案，该事项列入包案领导的案件清单", url_for("web.reception.cases_page"))
+    return support.act(run, "已包案，该事项列入包案领导的案件清单", url_for("web.reception.cases_page"))
 
 
 @blp.post("/cases/<int:petition_id>/release")
 def case_release(petition_id: int) -> Response:
     def run() -> None:
-        app, caller = services(), _caller()
+        app, caller = services(), support.caller()
         with app.db.transaction() as tx:
             ownership.release_case(
                 tx,
@@ -391,13 +342,13 @@ def case_release(petition_id: int) -> Response:
                 now=app.clock.now(),
             )
 
-    return _act(run, "已解除包案", url_for("web.reception.cases_page"))
+    return support.act(run, "已解除包案", url_for("web.reception.cases_page"))
 
 
 @blp.post("/cases/<int:petition_id>/instruct")
 def case_instruct(petition_id: int) -> Response:
     def run() -> None:
-        app, caller = services(), _caller()
+        app, caller = services(), support.caller()
         with app.db.transaction() as tx:
             instructions.issue_instruction(
                 tx,
@@ -410,4 +361,4 @@ def case_instruct(petition_id: int) -> Response:
                 now=app.clock.now(),
             )
 
-    return _act(run, "已批示，责任部门须在 7 个工作日内反馈", url_for("web.reception.cases_page"))
+    return support.act(run, "已批示，责任部门须在 7 个工作日内反馈", url_for("web.reception.cases_page"))
