@@ -71,10 +71,20 @@ class MigrateInstance:
 
 
 @dataclass(frozen=True)
+class RecomputeTimers:
+    """Recompute provisional timer deadlines with the current calendar (after a year is imported)."""
+
+    instance_id: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
 class CancelInstance:
     instance_id: str
     actor: Actor
     reason: str
 
 
-Command = StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance | MigrateInstance
+Command = (
+    StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance | MigrateInstance | RecomputeTimers
+)

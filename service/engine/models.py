@@ -143,5 +143,8 @@ class Timer(Base):
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     fired_count: Mapped[int] = mapped_column(Integer, default=0)
+    # When the due moment came from a statutory rule computed without that year's calendar data.
+    deadline_rule: Mapped[str | None] = mapped_column(String(40))
+    provisional: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -30,7 +30,7 @@ from service.engine.models import (
     Timer,
 )
 from service.engine.scripting import ScriptEngine
-from service.engine.timers import due_of
+from service.engine.timers import TimerDue, due_of
 
 _EXPRESSION = re.compile(r"\$\{(.+?)\}")
 
@@ -199,13 +199,13 @@ def sync_timers(
             Timer.instance_id == instance.id, Timer.status.in_((TIMER_PENDING, TIMER_INCIDENT))
         )
     }
-    waiting: dict[str, tuple[Task, str, datetime]] = {}
+    waiting: dict[str, tuple[Task, TimerDue]] = {}
     for task in all_tasks(workflow):
         found = due_of(task) if task.has_state(TaskState.WAITING) else None
         if found is not None:
-            waiting[str(task.id)] = (task, *found)
+            waiting[str(task.id)] = (task, found)
     fired = []
-    for task_id, (task, kind, due) in waiting.items():
+    for task_id, (task, due) in waiting.items():
         row = rows.get(task_id)
         if row is None:
             session.add(
@@ -214,25 +214,31 @@ def sync_timers(
                     task_id=task_id,
                     element_id=element_id(task),
                     business_key=instance.business_key,
-                    kind=kind,
-                    due_at=due,
+                    kind=due.kind,
+                    due_at=due.due_at,
                     status=TIMER_PENDING,
                     attempts=0,
                     fired_count=0,
+                    deadline_rule=due.rule,
+                    provisional=due.provisional,
                     created_at=now,
                     updated_at=now,
                 )
             )
-        elif row.due_at != due:  # a cycle fired and moved on to its next occurrence
-            row.due_at, row.status, row.attempts, row.retry_at, row.updated_at = (
-                due,
-                TIMER_PENDING,
-                0,
-                None,
-                now,
-            )
+            continue
+        if row.due_at == due.due_at and row.provisional == due.provisional:
+            continue
+        if due.kind == "cycle":  # a cycle fired and moved on to its next occurrence
             row.fired_count += 1
             fired.append(row)
+        row.due_at, row.provisional, row.status, row.attempts, row.retry_at, row.updated_at = (
+            due.due_at,
+            due.provisional,
+            TIMER_PENDING,
+            0,
+            None,
+            now,
+        )
     for task_id, row in rows.items():
         if task_id in waiting:
             continue

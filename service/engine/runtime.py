@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from service.audit import chain
 from service.clock import Clock
 from service.db import Database
-from service.engine import migration, projections
+from service.engine import migration, projections, timers
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
     CancelInstance,
@@ -38,6 +38,7 @@ from service.engine.commands import (
     CompleteTask,
     FireTimers,
     MigrateInstance,
+    RecomputeTimers,
     StartInstance,
 )
 from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
@@ -117,6 +118,7 @@ class Runtime:
             ClaimTask: self._claim,
             FireTimers: self._fire_timers,
             MigrateInstance: self._migrate,
+            RecomputeTimers: self._recompute_timers,
             CancelInstance: self._cancel,
         }
         return handlers[type(command)](session, command)
@@ -267,6 +269,26 @@ class Runtime:
         ):
             element = target.elements.get(row.element_id, {})
             row.title, row.form_key = element.get("name") or row.title, element.get("form_key", row.form_key)
+        self._advance(session, outcome, workflow, engine, before=projections.completed_ids(workflow))
+        return outcome
+
+    def _recompute_timers(self, session: Session, command: RecomputeTimers) -> Outcome:
+        instance = self._lock_instance(session, command.instance_id)
+        version = self.versions.get(session, instance.version_id)
+        engine = ScriptEngine(self.clock, self.calendar())
+        workflow = self._load(session, instance, version, engine)
+        outcome = Outcome(command, instance, version, self.clock.now())
+        for task in projections.all_tasks(workflow):
+            if not task.has_state(TaskState.WAITING):
+                continue
+            moved = timers.recompute_due(task)
+            if moved is not None:
+                outcome.record(
+                    "timer.recomputed",
+                    element_id=projections.element_id(task),
+                    before=moved[0],
+                    after=moved[1],
+                )
         self._advance(session, outcome, workflow, engine, before=projections.completed_ids(workflow))
         return outcome
 

@@ -9,6 +9,7 @@ expression, which must use the calendar helpers (checked at deploy time).
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -43,11 +44,20 @@ class ClockedTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
     def has_fired(self, my_task: Any) -> bool:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = moment_iso(my_task.workflow.script_engine.evaluate(my_task, self.expression))
+            event_value = self.evaluate_due(my_task)
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= _now(my_task):
             my_task._set_internal_data(event_fired=True)
         return bool(my_task._get_internal_data("event_fired", False))
+
+    def evaluate_due(self, my_task: Any) -> str:
+        """Evaluate the timer expression; remember the rule and whether the calendar was provisional."""
+        result = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+        if hasattr(result, "provisional") and hasattr(result, "rule"):
+            my_task._set_internal_data(
+                deadline={"rule": result.rule, "provisional": bool(result.provisional)}
+            )
+        return moment_iso(result)
 
 
 class ClockedCycle(CycleTimerEventDefinition):  # type: ignore[misc]
@@ -96,17 +106,42 @@ def advance(moment: datetime, state: dict[str, Any]) -> datetime:
     return moment + timedelta(days=int(state["days"]))
 
 
-def due_of(task: Any) -> tuple[str, datetime] | None:
-    """(kind, due moment) of a waiting timer task, once the engine has evaluated its expression."""
+@dataclass(frozen=True)
+class TimerDue:
+    kind: str  # date | cycle
+    due_at: datetime
+    rule: str | None = None
+    provisional: bool = False
+
+
+def due_of(task: Any) -> TimerDue | None:
+    """When a waiting timer task is due, once the engine has evaluated its expression."""
     definition = getattr(task.task_spec, "event_definition", None)
     value = task._get_internal_data("event_value")
     if value is None:
         return None
     if isinstance(definition, ClockedCycle):
-        return "cycle", datetime.fromisoformat(value["next"])
+        return TimerDue("cycle", datetime.fromisoformat(value["next"]))
     if isinstance(definition, ClockedTimeDate):
-        return "date", datetime.fromisoformat(value)
+        deadline = task._get_internal_data("deadline") or {}
+        return TimerDue(
+            "date", datetime.fromisoformat(value), deadline.get("rule"), bool(deadline.get("provisional"))
+        )
     return None
+
+
+def recompute_due(task: Any) -> tuple[datetime, datetime] | None:
+    """Re-evaluate a provisional timer with today's calendar; the due moment never moves earlier.
+
+    Returns (old, new) when it was provisional, else None."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    current = due_of(task)
+    if not isinstance(definition, ClockedTimeDate) or current is None or not current.provisional:
+        return None
+    fresh = datetime.fromisoformat(definition.evaluate_due(task))
+    chosen = max(fresh, current.due_at)
+    task._set_internal_data(event_value=chosen.isoformat())
+    return current.due_at, chosen
 
 
 class _ClockedTimerMixin:

@@ -151,3 +151,43 @@ def test_firing_uses_the_sweep_moment_not_the_wall_clock(harness: Harness, as_of
     start(harness, "timer_probe", rule="SIGN", start_at="2026-03-06T10:00:00+08:00")
     harness.clock.set(datetime(2030, 1, 1, tzinfo=LOCAL_TZ))  # the wall clock is far ahead
     assert TimerSweeper(harness.services.runtime).sweep(as_of=as_of).fired == 0
+
+
+def test_a_provisional_timer_is_recomputed_after_the_year_is_imported_never_earlier(harness: Harness) -> None:
+    from service.engine.holiday_import import import_year, parse_arrangement
+    from service.engine.provisional import recompute_provisional_timers
+
+    deploy(harness, "timer_probe.bpmn")
+    # 60 days from 2026-12-15 lands in 2027, a year the calendar package has no data for.
+    instance = start(harness, "timer_probe", rule="D5", start_at="2026-12-15T10:00:00+08:00")
+    (row,) = timers(harness, instance)
+    assert (row.deadline_rule, row.provisional) == ("D5", True)
+    assert row.due_at == datetime(2027, 2, 15, 23, 59, 59, tzinfo=LOCAL_TZ)  # weekends only: Mon 02-15
+    arrangement = parse_arrangement(
+        {
+            "year": 2027,
+            "papers": [],
+            "days": [
+                {"name": "春节", "date": "2027-02-15", "isOffDay": True},
+                {"name": "春节", "date": "2027-02-16", "isOffDay": True},
+            ],
+        }
+    )
+    with harness.db.transaction() as session:
+        import_year(
+            session,
+            arrangement,
+            rules_path=harness.services.calendar.rules_path,
+            actor="admin",
+            now=harness.clock.now(),
+        )
+    harness.services.calendar.invalidate()
+    assert recompute_provisional_timers(harness.services.runtime, actor=ADMIN) == 1
+    (row,) = timers(harness, instance)
+    assert (row.provisional, row.due_at) == (False, datetime(2027, 2, 17, 23, 59, 59, tzinfo=LOCAL_TZ))
+    sweeper = TimerSweeper(harness.services.runtime)
+    assert (
+        sweeper.sweep(as_of=datetime(2027, 2, 16, 12, tzinfo=LOCAL_TZ)).fired == 0
+    )  # the old date is no longer due
+    assert sweeper.sweep(as_of=datetime(2027, 2, 18, tzinfo=LOCAL_TZ)).fired == 1
+    assert recompute_provisional_timers(harness.services.runtime, actor=ADMIN) == 0
