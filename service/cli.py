@@ -186,7 +186,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from service.engine.commands import Actor
     from service.engine.holiday_import import import_year, parse_arrangement_text
+    from service.engine.provisional import recompute_provisional_timers
 
     path = Path(args.file)
     try:
@@ -207,11 +209,14 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
             actor="cli",
             now=services.clock.now(),
         )
+    services.calendar.invalidate()
+    timers = recompute_provisional_timers(services.runtime, actor=Actor("cli"))
     services.db.dispose()
     kept = sum(1 for r in result.recomputed if r.kept_earlier)
     print(
         f"imported {result.year}: {result.days} days ({'replaced' if result.replaced else 'new'}); "
-        f"{len(result.recomputed)} provisional deadlines recomputed, {kept} kept their earlier-announced date"
+        f"{len(result.recomputed)} provisional deadlines recomputed, "
+        f"{kept} kept their earlier-announced date; timers of {timers} instances rechecked"
     )
     return 0
 

@@ -15,8 +15,10 @@ from service.api.schemas import BaseSchema, LocalDateTime
 from service.clock import to_local
 from service.engine import holiday_import, holidays
 from service.engine.calendar import UNITS
+from service.engine.provisional import recompute_provisional_timers
 from service.errors import Invalid
 from service.identity.roles import ADMIN
+from service.identity.service import actor_for
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="工作日历与期限规则")
 DEFAULT_DAYS = 31
@@ -160,6 +162,7 @@ def import_year() -> Any:
             tx, arrangement, rules_path=app.calendar.rules_path, actor=user.username, now=app.clock.now()
         )
     app.calendar.invalidate()
+    recompute_provisional_timers(app.runtime, actor=actor_for(user))
     return result, 200 if result.replaced else 201
 
 
