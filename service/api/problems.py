@@ -91,7 +91,10 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(DeployRejected)
     def _rejected(error: DeployRejected) -> Response:
-        errors = {p.element_id or f"file.{i}": p.message for i, p in enumerate(error.problems)}
+        errors: dict[str, Any] = {}
+        for index, found in enumerate(error.problems):
+            key = found.element_id or f"file.{index}"
+            errors[key] = f"{errors[key]}；{found.message}" if key in errors else found.message
         return problem(
             422,
             "流程定义未通过校验",

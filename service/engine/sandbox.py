@@ -28,6 +28,7 @@ MAX_SEQUENCE = 100_000
 MAX_INT_BITS = 4096
 
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
+    ast.alias,  # only ever below an import, which is refused itself
     ast.Module,
     ast.Expression,
     ast.Expr,
