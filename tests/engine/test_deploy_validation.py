@@ -14,10 +14,12 @@ from service.identity.roles import ROLES
 from tests.conftest import Harness
 
 HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
     'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">'
 )
-TASK = '<bpmn:userTask id="work" name="办理" camunda:formKey="co_handling" camunda:candidateGroups="assessor@office"/>'
+USER = '<bpmn:userTask id="work" name="办理" {}/>'
+TASK = USER.format('camunda:formKey="co_handling" camunda:candidateGroups="assessor@office"')
 
 
 def diagram(task: str = TASK, *, condition: str = "x == 1", script: str = "y = 1", extra: str = "") -> str:
@@ -28,7 +30,9 @@ def diagram(task: str = TASK, *, condition: str = "x == 1", script: str = "y = 1
     <bpmn:scriptTask id="calc" scriptFormat="python"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="gw"/>
     <bpmn:exclusiveGateway id="gw" default="f4"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="work"><bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="work">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="f4" sourceRef="gw" targetRef="work"/>
     {task}
     <bpmn:sequenceFlow id="f5" sourceRef="work" targetRef="end"/>
@@ -78,17 +82,13 @@ TIMER = (
             "缺少表单",
         ),
         (
-            diagram(
-                task='<bpmn:userTask id="work" camunda:formKey="nope" camunda:candidateGroups="assessor@office"/>'
-            ),
+            diagram(task=USER.format('camunda:formKey="nope" camunda:candidateGroups="assessor@office"')),
             "work",
             "未知的表单：nope",
         ),
         (diagram(task='<bpmn:userTask id="work" camunda:formKey="co_handling"/>'), "work", "缺少候选组"),
         (
-            diagram(
-                task='<bpmn:userTask id="work" camunda:formKey="co_handling" camunda:candidateGroups="wizard"/>'
-            ),
+            diagram(task=USER.format('camunda:formKey="co_handling" camunda:candidateGroups="wizard"')),
             "work",
             "不存在的角色：wizard",
         ),
