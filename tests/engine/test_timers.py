@@ -191,3 +191,22 @@ def test_a_provisional_timer_is_recomputed_after_the_year_is_imported_never_earl
     )  # the old date is no longer due
     assert sweeper.sweep(as_of=datetime(2027, 2, 18, tzinfo=LOCAL_TZ)).fired == 1
     assert recompute_provisional_timers(harness.services.runtime, actor=ADMIN) == 0
+
+
+def test_timers_and_incidents_are_listed_for_administrators_and_retryable(harness: Harness) -> None:
+    deploy(harness, "timer_failing.bpmn")
+    instance = start(harness, "timer_failing", rule="SIGN", start_at="2026-03-06T10:00:00+08:00")
+    api = harness.api
+    pending = api.get("/api/v1/timers?status=pending", user="admin").get_json()["items"]
+    assert [t["instance_id"] for t in pending] == [instance]
+    assert api.get("/api/v1/timers", user="logistics_handler").status_code == 403
+    moment = timers(harness, instance)[0].due_at
+    sweeper = TimerSweeper(harness.services.runtime, max_attempts=1)
+    assert sweeper.sweep(as_of=moment).incidents == 1
+    (incident,) = api.get("/api/v1/incidents", user="auditor").get_json()["items"]
+    assert incident["status"] == "incident" and "NO_SUCH_RULE" in incident["last_error"]
+    assert api.post(f"/api/v1/incidents/{incident['id']}/retry", user="auditor").status_code == 403
+    retried = api.post(f"/api/v1/incidents/{incident['id']}/retry", user="admin")
+    assert retried.status_code == 200 and retried.get_json()["status"] == "pending"
+    assert api.get("/api/v1/incidents", user="admin").get_json()["items"] == []
+    assert api.post(f"/api/v1/incidents/{incident['id']}/retry", user="admin").status_code == 404
