@@ -91,3 +91,15 @@ def test_the_dashboard_shows_phase_progress_metrics_and_hot_issues(leaders: Harn
     assert board["metrics"]["registered"] == 1 and board["metrics"]["open"] == 1
     assert board["overdue_tasks"] == 1
     assert board["governance_available"] is False and board["hot_issues"] == []
+
+
+def test_the_routes_are_in_the_openapi_document(harness: Harness) -> None:
+    paths = harness.api.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{campaign_id}/dashboard",
+        "/api/v1/reception/roster/generate",
+        "/api/v1/reception/my-cases",
+        "/api/v1/reception/cases/{petition_id}/release",
+    ):
+        assert path in paths, path
