@@ -109,10 +109,10 @@ def test_doubling_loop_in_a_script_is_bounded() -> None:
 
 
 def test_method_guard_refuses_an_attribute_smuggled_into_a_call() -> None:
-    from service.engine.sandbox import _Guard
+    from service.engine.sandbox_guard import Guard
 
     with pytest.raises(SandboxLimitExceeded):
-        _Guard().method("x", "__class__")
+        Guard().method("x", "__class__")
 
 
 def test_execute_writes_assignments_and_deletions_back() -> None:
