@@ -280,6 +280,8 @@ def test_seeding_keeps_edits_and_the_store_falls_back_to_the_file(harness: Harne
         bump_revision(session, now)
     other = CalendarStore(store.rules_path, harness.db)  # another process's cache
     assert other.current().rules["D2"].count == 20
+    assert store.current().rules["D2"].count == 15  # still within its recheck interval
+    store.recheck_seconds = 0  # ... which has now passed
     assert store.current().rules["D2"].count == 20  # noticed through the revision row
     assert CalendarStore(store.rules_path).current().rules["D2"].count == 15  # no database at all
 
