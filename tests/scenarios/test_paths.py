@@ -45,8 +45,8 @@ def test_not_accepted_closes_with_a_notice_stating_reason_and_route(any_harness:
     assert public["status_label"] == "不予受理"
 
 
-def test_not_accepted_without_reason_is_refused_and_changes_nothing(harness: Harness) -> None:
-    api = harness.api
+def test_not_accepted_without_reason_is_refused_and_changes_nothing(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     task = api.task(pid, "screening", "assessor")
     response = api.post(
@@ -59,8 +59,8 @@ def test_not_accepted_without_reason_is_refused_and_changes_nothing(harness: Har
     assert api.task(pid, "screening", "assessor")["id"] == task["id"]
 
 
-def test_redirect_closes_with_a_redirect_notice(harness: Harness) -> None:
-    api = harness.api
+def test_redirect_closes_with_a_redirect_notice(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     api.complete(
         pid,
@@ -75,8 +75,8 @@ def test_redirect_closes_with_a_redirect_notice(harness: Harness) -> None:
     assert [d["kind"] for d in detail["documents"]] == ["redirect_notice"]
 
 
-def test_merge_links_to_the_open_petition_and_counts_a_repeat(harness: Harness) -> None:
-    api = harness.api
+def test_merge_links_to_the_open_petition_and_counts_a_repeat(any_harness: Harness) -> None:
+    api = any_harness.api
     first = api.register(petition_body())
     second = api.register(petition_body(channel="phone"))
     api.complete(
@@ -93,8 +93,8 @@ def test_merge_links_to_the_open_petition_and_counts_a_repeat(harness: Harness) 
     assert api.petition(first["id"])["repeat_count"] == 1
 
 
-def test_merge_into_an_unknown_or_closed_petition_is_refused(harness: Harness) -> None:
-    api = harness.api
+def test_merge_into_an_unknown_or_closed_petition_is_refused(any_harness: Harness) -> None:
+    api = any_harness.api
     closed = api.register(petition_body())
     api.complete(
         closed["id"], "screening", "assessor", decision="redirect", reason="校外事项", route="区信访局"
@@ -108,8 +108,8 @@ def test_merge_into_an_unknown_or_closed_petition_is_refused(harness: Harness) -
         assert expected in response.get_json()["errors"]["duplicate_of"]
 
 
-def test_fast_track_answers_directly_then_follow_up_closes(harness: Harness) -> None:
-    api = harness.api
+def test_fast_track_answers_directly_then_follow_up_closes(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body(request_type="consultation", title="补办学生证流程"))["id"]
     api.complete(pid, "screening", "assessor", decision="fast_track")
     assert api.petition(pid)["status"] == "fast_track"
@@ -122,8 +122,8 @@ def test_fast_track_answers_directly_then_follow_up_closes(harness: Harness) -> 
     assert api.petition(pid)["status"] == "closed"
 
 
-def test_dissatisfied_fast_track_is_converted_to_normal_handling(harness: Harness) -> None:
-    api = harness.api
+def test_dissatisfied_fast_track_is_converted_to_normal_handling(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body(request_type="help"))["id"]
     api.complete(pid, "screening", "assessor", decision="fast_track")
     api.complete(pid, "fast_answer", "assessor", reply_text="请联系后勤报修电话。")
@@ -133,8 +133,8 @@ def test_dissatisfied_fast_track_is_converted_to_normal_handling(harness: Harnes
     assert api.petition(pid)["status"] == "dispatched"
 
 
-def test_return_approved_goes_back_to_routing_for_another_department(harness: Harness) -> None:
-    api = harness.api
+def test_return_approved_goes_back_to_routing_for_another_department(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(
@@ -149,8 +149,8 @@ def test_return_approved_goes_back_to_routing_for_another_department(harness: Ha
     assert api.get(f"/api/v1/petitions/{pid}", user="logistics_handler").status_code == 403
 
 
-def test_return_rejected_goes_back_to_the_same_department(harness: Harness) -> None:
-    api = harness.api
+def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="不属于本部门职责")
@@ -158,8 +158,8 @@ def test_return_rejected_goes_back_to_the_same_department(harness: Harness) -> N
     assert api.task(pid, "sign_for", "logistics_handler")
 
 
-def test_approved_extension_adds_days_to_the_handling_limit_once(harness: Harness) -> None:
-    api = harness.api
+def test_approved_extension_adds_days_to_the_handling_limit_once(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
@@ -190,8 +190,8 @@ def test_approved_extension_adds_days_to_the_handling_limit_once(harness: Harnes
     assert "extension_days" in response.get_json()["errors"]["data"]
 
 
-def test_rejected_extension_keeps_the_original_limit(harness: Harness) -> None:
-    api = harness.api
+def test_rejected_extension_keeps_the_original_limit(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
@@ -210,8 +210,8 @@ def test_rejected_extension_keeps_the_original_limit(harness: Harness) -> None:
     assert api.petition(pid)["extension_days"] == 0
 
 
-def test_co_departments_handle_in_parallel_and_the_reply_waits_for_them(harness: Harness) -> None:
-    api = harness.api
+def test_co_departments_handle_in_parallel_and_the_reply_waits_for_them(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid, co_departments=["academic"])
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
@@ -223,8 +223,8 @@ def test_co_departments_handle_in_parallel_and_the_reply_waits_for_them(harness:
     assert api.task(pid, "draft_reply", "logistics_handler")
 
 
-def test_revision_and_a_dissatisfied_follow_up_reopen_once(harness: Harness) -> None:
-    api = harness.api
+def test_revision_and_a_dissatisfied_follow_up_reopen_once(any_harness: Harness) -> None:
+    api = any_harness.api
     pid = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
