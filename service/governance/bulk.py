@@ -87,9 +87,13 @@ def _petition_version(session: Session) -> int:
 
 
 def insert_petitions(
-    session: Session, batch: Sequence[SyntheticPetition], *, now: datetime, profiles: bool = True
+    session: Session,
+    batch: Sequence[SyntheticPetition],
+    *,
+    bags: Sequence[dict[str, int]] | None = None,
 ) -> list[int]:
-    """Insert `batch` and everything the analytics read about it; returns the petition ids."""
+    """Insert `batch` and everything the analytics read about it; returns the petition ids.
+    `bags` are the petitions' term bags when already segmented (else they are segmented here)."""
     version_id = _petition_version(session)
     instances: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
@@ -124,7 +128,7 @@ def insert_petitions(
         update(ProcessInstance),
         [{"id": i["id"], "business_key": f"petition:{pid}"} for pid, i in zip(ids, instances, strict=True)],
     )
-    _children(session, batch, ids, [i["id"] for i in instances], now=now, profiles=profiles)
+    _children(session, batch, ids, [i["id"] for i in instances], bags=bags)
     return ids
 
 
@@ -171,8 +175,7 @@ def _children(
     ids: list[int],
     instance_ids: list[str],
     *,
-    now: datetime,
-    profiles: bool,
+    bags: Sequence[dict[str, int]] | None,
 ) -> None:
     deadlines: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
@@ -181,7 +184,7 @@ def _children(
     departments: list[dict[str, Any]] = []
     profile_rows: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    for item, petition_id, instance_id in zip(batch, ids, instance_ids, strict=True):
+    for number, (item, petition_id, instance_id) in enumerate(zip(batch, ids, instance_ids, strict=True)):
         if item.duplicate_of is not None:
             duplicates.append({"id": petition_id, "duplicate_of_id": ids[item.duplicate_of]})
         for clock in item.clocks:
@@ -201,16 +204,15 @@ def _children(
             supervisions.append(_supervision_row(petition_id, item.supervised_at))
         if item.direct_answer:
             documents.append(_direct_reply_row(petition_id, item))
-        if profiles:
-            profile_rows.append(
-                {
-                    "petition_id": petition_id,
-                    "received_at": item.received_at,
-                    "petitioner_key": petitioner_key(item.petitioner_name, item.petitioner_phone),
-                    "terms": term_bag(item.title, item.content),
-                    "resolved": item.resolved,
-                }
-            )
+        profile_rows.append(
+            {
+                "petition_id": petition_id,
+                "received_at": item.received_at,
+                "petitioner_key": petitioner_key(item.petitioner_name, item.petitioner_phone),
+                "terms": bags[number] if bags is not None else term_bag(item.title, item.content),
+                "resolved": item.resolved,
+            }
+        )
     if duplicates:
         session.execute(update(Petition), duplicates)
     for model, values in (

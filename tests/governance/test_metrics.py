@@ -17,7 +17,7 @@ from tests.governance.handmade import at, march_set
 @pytest.fixture
 def march(any_harness: Harness) -> Harness:
     with any_harness.db.transaction() as session:
-        insert_petitions(session, march_set(), now=at(4, 2))
+        insert_petitions(session, march_set())
     return any_harness
 
 
