@@ -12,6 +12,7 @@ from service.config import Settings
 from service.db import Database
 from service.engine.calendar_store import CalendarStore
 from service.engine.runtime import Runtime
+from service.governance import setup as governance_setup
 from service.identity.service import TokenService
 from service.petitions import setup as petitions_setup
 from service.petitions.sealing import Sealer
@@ -37,6 +38,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
     petitions_setup.install(runtime, db)
     campaign_setup.install(runtime, db)
     reception_setup.install(runtime, db)
+    governance_setup.install(runtime, db)  # last: it starts items the other listeners raised
     return Services(
         settings=settings,
         db=db,

@@ -252,6 +252,9 @@ _PUBLIC_EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "petition.registered": lambda data: "已登记，查询码已生成",
     "petition.status_changed": lambda data: STATUSES.get(str(data.get("new")), "办理状态更新"),
     "document.issued": lambda data: f"已出具《{data.get('title')}》",
+    # source governance (issue 6): the fixed public wording is carried in the event itself
+    "governance.linked": lambda data: str(data.get("public", "")),
+    "governance.fixed": lambda data: str(data.get("public", "")),
 }
 
 
