@@ -16,6 +16,7 @@ from service.campaign.service import CampaignView, view_campaign
 from service.campaign.vocabulary import PHASES, business_key
 from service.clock import LOCAL_TZ
 from service.engine.models import TASK_OPEN, HumanTask
+from service.governance.models import GovernanceItem
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class Dashboard:
     phases: list[PhaseProgress]
     current_phase: str | None
     metrics: dict[str, Any]
-    governance_available: bool
-    governance_items: list[governance_link.GovernanceItem]
+    governance_items: list[GovernanceItem]
     open_tasks: list[HumanTask] = field(default_factory=list)
     overdue_tasks: int = 0
     rounds: list[dict[str, Any]] = field(default_factory=list)
@@ -78,7 +78,7 @@ def build_dashboard(session: Session, campaign_id: int, *, now: datetime) -> Das
     until = min(_end_of(campaign.period_end), max(now, since))
     metrics = dict(governance_link.period_metrics(session, since=since, until=until))
     metrics["period"] = {"since": since.isoformat(), "until": until.isoformat()}
-    items = governance_link.open_items(session, source_prefix=business_key(campaign.id))
+    items = list(governance_link.open_items(session, campaign.id))
     tasks = list(
         session.scalars(
             select(HumanTask)
@@ -103,8 +103,7 @@ def build_dashboard(session: Session, campaign_id: int, *, now: datetime) -> Das
         phases=phases,
         current_phase=current,
         metrics=metrics,
-        governance_available=items is not None,
-        governance_items=items or [],
+        governance_items=items,
         open_tasks=tasks,
         overdue_tasks=sum(1 for t in tasks if t.due_at is not None and t.due_at < now),
         rounds=rounds,

@@ -1,109 +1,59 @@
-"""What the campaign needs from the governance domain (源头治理, issue 6), in one place.
+"""What the campaign takes from the governance domain (源头治理), in one place.
 
-The campaign turns hot issues into governance items, shows the open ones on its dashboard and
-freezes the metrics of its period into the summary. It calls these functions of the governance
-domain when they exist:
-
-* ``service.governance.service.create_issue(session, *, title, department, leader, due_on, source,
-  actor, now)`` → an object with ``id``;
-* ``service.governance.service.list_open_issues(session, *, source_prefix)`` → objects with ``id``,
-  ``title``, ``department``, ``leader``, ``status`` and ``due_on``;
-* ``service.governance.metrics.compute(session, *, since, until)`` → a mapping of metric → value.
-
-Until they are there, a hot issue stays on the campaign (``governance_item_id`` empty, shown as
-"待转治理事项"), the dashboard lists the campaign's own hot issues, and the metrics are the basic
-counts in ``metrics.py``.
+* A hot issue named in a screening review becomes a governance item (集中共性问题) with its
+  department, 包抓领导 and a 解决时限 (the end of the implementation phase); its source is
+  ``campaign:<id>:round:<n>``, so the campaign can list the items it raised.
+* The dashboard shows the campaign's items that are still open.
+* The summary freezes the governance metrics (DOMAIN.md §10) of the campaign period.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.campaign import metrics as basic_metrics
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class GovernanceItem:
-    id: str
-    title: str
-    department: str | None
-    leader: str | None
-    status: str
-    due_on: date | None
+from service.campaign.vocabulary import business_key
+from service.governance import metrics as governance_metrics
+from service.governance import service as governance
+from service.governance.models import GovernanceItem
 
 
-def _function(module_name: str, name: str) -> Callable[..., Any] | None:
-    try:
-        module: ModuleType = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    found = getattr(module, name, None)
-    return found if callable(found) else None
-
-
-def available() -> bool:
-    return _function("service.governance.service", "create_issue") is not None
+def source_of(campaign_id: int, round_number: int | None) -> str:
+    return f"{business_key(campaign_id)}:round:{round_number or 0}"
 
 
 def create_item(
     session: Session,
     *,
+    campaign_id: int,
+    round_number: int | None,
     title: str,
     department: str,
     leader: str | None,
     due_on: date | None,
-    source: str,
     actor: str,
     now: datetime,
-) -> str | None:
-    """The new governance item's id, or None while the governance domain cannot take it."""
-    create = _function("service.governance.service", "create_issue")
-    if create is None:
-        return None
-    item = create(
+) -> str:
+    """The new governance item's id (its process starts at the end of the same command)."""
+    item = governance.create_issue(
         session,
         title=title,
         department=department,
         leader=leader,
         due_on=due_on,
-        source=source,
+        source=source_of(campaign_id, round_number),
         actor=actor,
         now=now,
     )
     return str(item.id)
 
 
-def open_items(session: Session, *, source_prefix: str) -> list[GovernanceItem] | None:
-    """Open governance items raised by this campaign, or None while governance cannot list them."""
-    list_open = _function("service.governance.service", "list_open_issues")
-    if list_open is None:
-        return None
-    return [
-        GovernanceItem(
-            id=str(item.id),
-            title=str(item.title),
-            department=getattr(item, "department", None),
-            leader=getattr(item, "leader", None),
-            status=str(getattr(item, "status", "")),
-            due_on=getattr(item, "due_on", None),
-        )
-        for item in list_open(session, source_prefix=source_prefix)
-    ]
+def open_items(session: Session, campaign_id: int) -> Sequence[GovernanceItem]:
+    return governance.list_open_issues(session, source_prefix=f"{business_key(campaign_id)}:")
 
 
 def period_metrics(session: Session, *, since: datetime, until: datetime) -> Mapping[str, Any]:
-    compute = _function("service.governance.metrics", "compute")
-    if compute is None:
-        return basic_metrics.compute(session, since=since, until=until)
-    result: Mapping[str, Any] = compute(session, since=since, until=until)
-    return result
+    return governance_metrics.compute(session, since=since, until=until)

@@ -48,7 +48,6 @@ from service.campaign.vocabulary import (
     FORM_SUMMARY_APPROVAL,
     FORM_SUPERVISION,
     PROCESS_KEY,
-    business_key,
     campaign_id_of,
 )
 from service.clock import LOCAL_TZ
@@ -258,11 +257,12 @@ def _on_review(
     for item in items:
         item_id = governance_link.create_item(
             session,
+            campaign_id=campaign.id,
+            round_number=current.number if current else None,
             title=item.title,
             department=item.department,
             leader=item.leader,
             due_on=implementation.ends_on if implementation else None,
-            source=business_key(campaign.id),
             actor=actor,
             now=outcome.now,
         )

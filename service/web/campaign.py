@@ -14,6 +14,7 @@ from service.campaign import dashboard as dashboards
 from service.campaign import service as campaigns
 from service.campaign.vocabulary import CAMPAIGN_STATUSES, MEMBER_DUTIES, MEMBER_ROLES, PHASE_STATUSES, PHASES
 from service.errors import Invalid
+from service.governance.vocabulary import ITEM_STATUSES as GOVERNANCE_STATUSES
 from service.identity.models import User
 from service.identity.roles import LEADER
 from service.identity.service import list_departments
@@ -134,6 +135,7 @@ def show(campaign_id: int) -> str:
         due_mark=lambda at: due_mark(at, now),
         group_label=lambda group: group_label(group, departments),
         typical=petitions_of(board.view.typical_cases),
+        governance_statuses=GOVERNANCE_STATUSES,
     )
 
 

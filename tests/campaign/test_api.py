@@ -90,7 +90,7 @@ def test_the_dashboard_shows_phase_progress_metrics_and_hot_issues(leaders: Harn
     )
     assert board["metrics"]["registered"] == 1 and board["metrics"]["open"] == 1
     assert board["overdue_tasks"] == 1
-    assert board["governance_available"] is False and board["hot_issues"] == []
+    assert board["governance_items"] == [] and board["hot_issues"] == []
 
 
 def test_the_routes_are_in_the_openapi_document(harness: Harness) -> None:

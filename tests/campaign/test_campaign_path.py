@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from service.audit.models import AuditEvent
 from service.campaign import service as campaigns
+from service.campaign.dashboard import build_dashboard
 from service.campaign.models import (
     Campaign,
     CampaignMember,
@@ -26,6 +27,7 @@ from service.engine.commands import Actor, CompleteTask
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance, Timer
 from service.engine.sweeper import TimerSweeper
 from service.errors import Conflict, Forbidden, Invalid
+from service.governance.models import GovernanceItem
 from tests.campaign.conftest import spec
 from tests.conftest import Harness, petition_body
 
@@ -355,6 +357,16 @@ def test_hot_issues_become_items_and_the_phase_closes_only_when_screening_is_don
         ("补考安排不透明", "academic", None),
     ]
     assert len(events(leaders, "campaign.hot_issue_raised")) == 2
+    with leaders.db.session() as session:  # each became a governance item, its process started
+        items = session.scalars(select(GovernanceItem).order_by(GovernanceItem.id)).all()
+        board = build_dashboard(session, campaign_id, now=leaders.clock.now())
+    assert [str(i.id) for i in items] == [i.governance_item_id for i in issues]
+    assert [(i.source, i.department, i.leader, str(i.due_on)) for i in items] == [
+        (f"campaign:{campaign_id}:round:1", "logistics", "leader_wu", "2026-05-15"),
+        (f"campaign:{campaign_id}:round:1", "academic", None, "2026-05-15"),
+    ]
+    assert all(i.process_instance_id for i in items)
+    assert [g.title for g in board.governance_items] == ["二食堂饭菜涨价", "补考安排不透明"]
     complete(leaders, campaign_id, "implementation", ZHAO, implementation_summary="完成", confirmed=True)
     assert phases(leaders, campaign_id)["implementation"].status == "completed"
     assert open_tasks(leaders, campaign_id, "summary_report")
@@ -412,8 +424,8 @@ def test_summary_freezes_metrics_rectifications_and_typical_cases(any_leaders: H
         cases = session.scalars(select(TypicalCase).where(TypicalCase.campaign_id == campaign_id)).all()
     assert campaign is not None and campaign.status == "completed"
     assert campaign.summary["text"] == "专项行动总结"
-    metrics = campaign.summary["metrics"]  # governance's metrics when present, else the basic counts
-    assert metrics["registered"] == 1 and metrics["source"] in ("governance", "campaign.basic")
+    metrics = campaign.summary["metrics"]  # the governance metrics of the campaign period
+    assert metrics["registered"] == 1 and metrics["source"] == "governance"
     assert [(f.problem, f.department_code, str(f.due_on)) for f in fixes] == [
         ("回复不及时", "logistics", "2026-06-30"),
         ("渠道不畅", None, "None"),

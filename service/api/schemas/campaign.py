@@ -180,7 +180,6 @@ class DashboardSchema(BaseSchema):
     current_phase = fields.String(allow_none=True)
     phases = fields.List(fields.Nested(PhaseProgressSchema))
     metrics = fields.Dict()
-    governance_available = fields.Boolean()
     governance_items = fields.List(fields.Nested(GovernanceItemSchema))
     hot_issues = fields.Function(lambda d: HotIssueSchema(many=True).dump(d.view.hot_issues))
     screening = fields.List(fields.Nested(RoundProgressSchema), attribute="rounds")
