@@ -1,81 +1,72 @@
-"""Written notices (DOMAIN.md §7), issued when the diagram reaches an element with a `document` property."""
+"""Written notices (DOMAIN.md §7), issued when the diagram reaches an element with a `document` property.
+
+The text comes from the notice's template (service/documents: a shipped default, or the copy an
+administrator edited), rendered in a sandbox with the petition's facts; the rendered text is frozen
+in `petition_document.body`, and DOCX/PDF are rendered from it on download.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.clock import to_local
+from service.documents import templates
+from service.engine.calendar import as_moment
+from service.engine.models import DeadlineRecord
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.vocabulary import CHANNELS
 
 ISSUER = "西安交通工程学院信访工作办公室（信访工作专用章）"
+DATE = "%Y年%m月%d日"
 
 
 @dataclass(frozen=True)
 class DocumentKind:
-    title: str
     prefix: str
     for_petitioner: bool
-    template: str
 
 
 KINDS: Mapping[str, DocumentKind] = {
-    "acceptance_notice": DocumentKind(
-        "受理告知书",
-        "受告",
-        True,
-        "{addressee}：\n    您于{received_date}通过{channel}反映的“{title}”已收悉。"
-        "经审核，该事项属于本校职责范围，现予受理，由{department}负责办理，办理期限一般为六十日。"
-        "您可凭查询码 {tracking_code} 查询办理进度。\n",
-    ),
-    "non_acceptance_notice": DocumentKind(
-        "不予受理告知书",
-        "不受",
-        True,
-        "{addressee}：\n    您于{received_date}反映的“{title}”已收悉。经审核，不予受理。"
-        "理由：{reason}。依法应通过以下途径解决：{route}。\n",
-    ),
-    "redirect_notice": DocumentKind(
-        "告知书",
-        "告知",
-        True,
-        "{addressee}：\n    您于{received_date}反映的“{title}”已收悉。"
-        "经审核，该事项不属于本校信访受理范围（{reason}），请向{route}提出，或依照相应法定程序办理。\n",
-    ),
-    "dispatch_form": DocumentKind(
-        "交办单",
-        "交办",
-        False,
-        "交办事项：{title}（查询码 {tracking_code}）\n主办部门：{department}\n协办部门：{co_departments}\n"
-        "交办意见：{instructions}\n请于规定期限内办结并反馈。\n",
-    ),
-    "extension_notice": DocumentKind(
-        "延期告知书",
-        "延告",
-        True,
-        "{addressee}：\n    您反映的“{title}”因情况复杂，经批准延长办理期限 {extended_by} 日。特此告知。\n",
-    ),
-    "reply_opinion": DocumentKind(
-        "答复意见书",
-        "答复",
-        True,
-        "关于“{title}”信访事项的答复意见\n{addressee}：\n    您于{received_date}反映的问题，"
-        "经{department}调查核实，现答复如下：\n{reply_text}\n"
-        "    如对本答复意见不服，可自收到本意见书之日起三十日内请求复查。\n",
-    ),
-    "direct_reply": DocumentKind(
-        "答复（接诉即办）",
-        "即办",
-        True,
-        "{addressee}：\n    您反映的“{title}”答复如下：\n{reply_text}\n",
-    ),
+    "acceptance_notice": DocumentKind("受告", True),
+    "non_acceptance_notice": DocumentKind("不受", True),
+    "redirect_notice": DocumentKind("告知", True),
+    "dispatch_form": DocumentKind("交办", False),
+    "extension_notice": DocumentKind("延告", True),
+    "reply_opinion": DocumentKind("答复", True),
+    "direct_reply": DocumentKind("即办", True),
+    "supervision_order": DocumentKind("督办", False),
+    "review_opinion": DocumentKind("复查", True),
+    "recheck_opinion": DocumentKind("复核", True),
+}
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "reply_outcome": {
+        "support": "支持",
+        "partial_support": "部分支持",
+        "not_support": "不支持",
+        "explain": "解释说明",
+        "adopted": "采纳",
+        "partially_adopted": "部分采纳",
+        "not_adopted": "不采纳",
+    },
+    "level": {"general": "一般督办", "key": "重点督办", "listed": "挂牌督办"},
+    "trigger": {
+        "delay": "拖延办理",
+        "buck_passing": "推诿",
+        "perfunctory": "敷衍",
+        "falsification": "弄虚作假",
+        "improper_handling": "违规受理或办理",
+        "refusal": "拒不执行信访处理意见",
+        "other": "其他",
+        "overdue": "超期未办结",
+        "manual": "督办员决定督办",
+    },
+    "review_decision": {"upheld": "维持", "changed": "变更", "revoked": "撤销", "redo": "责令重新办理"},
 }
 
 
@@ -91,19 +82,7 @@ def issue(
     spec = KINDS.get(kind)
     if spec is None:
         return None
-    context: dict[str, Any] = defaultdict(str)
-    context.update({key: value for key, value in variables.items() if isinstance(value, str | int | float)})
-    context.update(
-        addressee=_addressee(petition),
-        title=petition.title,
-        tracking_code=petition.tracking_code,
-        received_date=to_local(petition.received_at).strftime("%Y年%m月%d日"),
-        channel=CHANNELS.get(petition.channel, petition.channel),
-        department=department_names.get(str(variables.get("department") or petition.department or ""), ""),
-        co_departments="、".join(department_names.get(c, c) for c in variables.get("co_departments") or [])
-        or "无",
-    )
-    body = spec.template.format_map(context) + f"\n{ISSUER}\n{to_local(now).strftime('%Y年%m月%d日')}\n"
+    template = templates.current_template(session, kind)
     sequence = (
         session.scalar(
             select(func.count())
@@ -113,19 +92,72 @@ def issue(
         or 0
     ) + 1
     number = f"{spec.prefix}〔{to_local(now).year}〕{petition.tracking_code}-{sequence}"
+    context = _context(session, petition, variables, department_names, now) | {"number": number}
     document = PetitionDocument(
         petition_id=petition.id,
         kind=kind,
         number=number,
-        title=spec.title,
-        body=body,
+        title=template.title,
+        body=templates.render_text(template.body, context),
         for_petitioner=spec.for_petitioner,
         fields={"kind": kind, "reason": context["reason"], "route": context["route"]},
         issued_at=now,
+        template_version=template.version,
     )
     session.add(document)
     session.flush()
     return document
+
+
+def _context(
+    session: Session,
+    petition: Petition,
+    variables: Mapping[str, Any],
+    department_names: Mapping[str, str],
+    now: datetime,
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        key: value
+        for key, value in variables.items()
+        if isinstance(value, str | int | float) and key.isidentifier()
+    }
+    for key, labels in LABELS.items():
+        if key in context:
+            context[key] = labels.get(str(context[key]), context[key])
+    department = str(variables.get("department") or petition.department or "")
+    context.update(
+        reason=str(variables.get("reason") or ""),
+        route=str(variables.get("route") or ""),
+        addressee=_addressee(petition),
+        title=petition.title,
+        tracking_code=petition.tracking_code,
+        received_date=to_local(petition.received_at).strftime(DATE),
+        channel=CHANNELS.get(petition.channel, petition.channel),
+        department=department_names.get(department, department),
+        co_departments="、".join(department_names.get(c, c) for c in variables.get("co_departments") or [])
+        or "无",
+        issuer=ISSUER,
+        issued_date=to_local(now).strftime(DATE),
+        outcome=context.get("reply_outcome", ""),
+        decision=context.get("review_decision", ""),
+        opinion=str(variables.get("review_opinion") or ""),
+    )
+    if isinstance(variables.get("extended_by"), int):
+        original = session.scalar(
+            select(DeadlineRecord.due_at)
+            .where(DeadlineRecord.instance_id == petition.process_instance_id, DeadlineRecord.rule == "D5")
+            .order_by(DeadlineRecord.id.desc())
+            .limit(1)
+        )
+        if original is not None:
+            context["original_due"] = to_local(original).strftime(DATE)
+            context["new_due"] = to_local(original + timedelta(days=variables["extended_by"])).strftime(DATE)
+    if variables.get("feedback_days"):
+        issued = as_moment(variables.get("supervision_issued_at") or now)
+        context["feedback_due"] = to_local(issued + timedelta(days=int(variables["feedback_days"]))).strftime(
+            DATE
+        )
+    return context
 
 
 def _addressee(petition: Petition) -> str:

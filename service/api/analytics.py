@@ -1,0 +1,129 @@
+"""Analytics: the metrics of any period, hot issues, stored snapshots, Excel exports and the monthly
+report. Departments see only their own numbers (service/governance/access.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from service.api.context import current_user, require_role, services, session
+from service.api.schemas import BaseSchema, LocalDateTime
+from service.governance import access, metrics, report, snapshots
+from service.governance.export import XLSX, hot_issues_workbook, metrics_workbook
+from service.governance.hot_issues import find_hot_issues
+from service.governance.periods import KINDS, Period, period_from
+
+blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="统计分析与热点问题")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class PeriodQuerySchema(BaseSchema):
+    kind = fields.String(load_default="month", validate=validate.OneOf(KINDS))
+    start = fields.Date(load_default=None)
+    end = fields.Date(load_default=None)
+    department = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SnapshotSchema(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    computed_at = LocalDateTime()
+    data = fields.Dict()
+
+
+class SnapshotListSchema(BaseSchema):
+    items = fields.List(fields.Nested(SnapshotSchema(exclude=("data",))))
+
+
+class SnapshotRequestSchema(BaseSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(["week", "month"]))
+    start = fields.Date(required=True)
+
+
+def _period(query: dict[str, Any]) -> Period:
+    start = query.get("start") or services().clock.now().date()
+    return period_from(query["kind"], start, query.get("end"))
+
+
+@blp.route("/metrics", methods=["GET"])
+@blp.arguments(PeriodQuerySchema, location="query")
+@blp.response(200, fields.Dict())
+def get_metrics(query: dict[str, Any]) -> dict[str, Any]:
+    """Totals, breakdowns by department/category/channel/request type, previous period and change."""
+    department = access.department_scope(current_user(), query.get("department"))
+    return metrics.report(session(), _period(query), now=services().clock.now(), department=department)
+
+
+@blp.route("/metrics.xlsx", methods=["GET"])
+@blp.arguments(PeriodQuerySchema, location="query")
+def export_metrics(query: dict[str, Any]) -> Response:
+    department = access.department_scope(current_user(), query.get("department"))
+    data = metrics.report(session(), _period(query), now=services().clock.now(), department=department)
+    return _download(metrics_workbook(data), XLSX, "metrics.xlsx")
+
+
+@blp.route("/hot-issues", methods=["GET"])
+@blp.arguments(PeriodQuerySchema, location="query")
+@blp.response(200, fields.Dict())
+def hot_issues(query: dict[str, Any]) -> dict[str, Any]:
+    """Clusters of similar petitions: size, trend, keywords, category, examples; hot ones first."""
+    department = access.department_scope(current_user(), query.get("department"))
+    period = _period(query)
+    found = find_hot_issues(session(), period, department=department, limit=query["limit"])
+    return {"period": period.as_dict(), "department": department, "items": [i.as_dict() for i in found]}
+
+
+@blp.route("/hot-issues.xlsx", methods=["GET"])
+@blp.arguments(PeriodQuerySchema, location="query")
+def export_hot_issues(query: dict[str, Any]) -> Response:
+    department = access.department_scope(current_user(), query.get("department"))
+    found = find_hot_issues(session(), _period(query), department=department, limit=query["limit"])
+    return _download(hot_issues_workbook([i.as_dict() for i in found]), XLSX, "hot-issues.xlsx")
+
+
+@blp.route("/snapshots", methods=["GET"])
+@blp.arguments(BaseSchema.from_dict({"kind": fields.String(load_default=None)})(), location="query")
+@blp.response(200, SnapshotListSchema)
+def list_snapshots(query: dict[str, Any]) -> dict[str, Any]:
+    access.department_scope(current_user(), None)
+    return {"items": snapshots.list_snapshots(session(), kind=query.get("kind"))}
+
+
+@blp.route("/snapshots/<int:snapshot_id>", methods=["GET"])
+@blp.response(200, SnapshotSchema)
+def get_snapshot(snapshot_id: int) -> Any:
+    access.department_scope(current_user(), None)
+    return snapshots.get_snapshot(session(), snapshot_id)
+
+
+@blp.route("/snapshots", methods=["POST"])
+@blp.arguments(SnapshotRequestSchema)
+@blp.response(201, SnapshotSchema)
+def take_snapshot(body: dict[str, Any]) -> Any:
+    require_role(*access.MAY_SNAPSHOT)
+    app = services()
+    with app.db.transaction() as tx:
+        return snapshots.take_snapshot(tx, period_from(body["kind"], body["start"]), now=app.clock.now())
+
+
+@blp.route("/monthly-report.docx", methods=["GET"])
+@blp.arguments(BaseSchema.from_dict({"month": fields.Date(required=True)})(), location="query")
+def monthly_report(query: dict[str, Any]) -> Response:
+    """The month's report (numbers, hot issues, governance items) as a Word document."""
+    access.department_scope(current_user(), None)
+    month: date = query["month"]
+    content = report.monthly_report(session(), month, now=services().clock.now())
+    return _download(content, DOCX, f"monthly-report-{month:%Y-%m}.docx")
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -1,0 +1,144 @@
+"""Notice templates: the shipped defaults are files beside this module; an administrator's edited
+copy lives in the `document_template` table and wins. Templates are Jinja2 text rendered in a
+sandbox (jinja2.sandbox) with plain values only: nothing in a template can reach code or files.
+
+Layout conventions, kept simple so that a template reads like the notice itself:
+* one line = one paragraph (blank lines separate blocks);
+* a line starting with ">>" is right-aligned (the issuing unit, the date);
+* a line starting with "##" is a centred sub-heading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy.orm import Session
+
+from service.documents.models import DocumentTemplate
+from service.errors import Invalid, NotFound
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+MAX_LENGTH = 20_000
+TITLES = {
+    "acceptance_notice": "受理告知书",
+    "non_acceptance_notice": "不予受理告知书",
+    "redirect_notice": "告知书",
+    "dispatch_form": "交办单",
+    "extension_notice": "延期告知书",
+    "reply_opinion": "答复意见书",
+    "direct_reply": "答复（接诉即办）",
+    "supervision_order": "督办单",
+    "review_opinion": "复查意见书",
+    "recheck_opinion": "复核意见书",
+}
+# Sample values an edited template must render with before it is accepted.
+SAMPLE: dict[str, Any] = {
+    "number": "受告〔2026〕ABCD-EFGH-JKLM-1",
+    "tracking_code": "ABCD-EFGH-JKLM",
+    "title": "二食堂饭菜价格上涨",
+    "addressee": "张三",
+    "received_date": "2026年03月02日",
+    "channel": "来信",
+    "department": "后勤处",
+    "co_departments": "无",
+    "issuer": "西安交通工程学院信访工作办公室",
+    "issued_date": "2026年03月02日",
+    "reason": "属于诉讼途径",
+    "route": "人民法院",
+    "instructions": "请核查",
+    "extended_by": 30,
+    "original_due": "2026年05月01日",
+    "new_due": "2026年05月31日",
+    "reply_text": "经核查……",
+    "outcome": "支持",
+    "level": "重点督办",
+    "trigger": "拖延办理",
+    "problem": "超期未办结",
+    "requirements": "限期办结",
+    "feedback_due": "2026年04月01日",
+    "decision": "维持",
+    "opinion": "经复查……",
+    "review_body": "省教育厅",
+    "request_summary": "请求复查",
+    "delivery_method": "电子送达",
+    "final": "是",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    title: str
+    body: str
+    version: int  # 0 = the shipped default
+
+
+def default_template(kind: str) -> Template:
+    path = TEMPLATE_DIR / f"{kind}.txt"
+    if kind not in TITLES or not path.exists():
+        raise NotFound(f"没有文书模板：{kind}")
+    return Template(kind, TITLES[kind], path.read_text(encoding="utf-8"), 0)
+
+
+def current_template(session: Session, kind: str) -> Template:
+    edited = session.get(DocumentTemplate, kind)
+    if edited is not None:
+        return Template(kind, edited.title, edited.body, edited.version)
+    return default_template(kind)
+
+
+def _environment(strict: bool) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        autoescape=False, undefined=StrictUndefined if strict else Undefined, keep_trailing_newline=True
+    )
+
+
+def render_text(body: str, context: Mapping[str, Any]) -> str:
+    """The template filled in; unknown names render empty (a missing fact must not stop a notice)."""
+    return _environment(strict=False).from_string(body).render(**dict(context))
+
+
+def check_template(body: str) -> None:
+    """Refuse a template that does not parse, is too long, or names values no notice has."""
+    if len(body) > MAX_LENGTH:
+        raise Invalid("模板过长", errors={"body": f"不超过 {MAX_LENGTH} 个字符"})
+    try:
+        _environment(strict=True).from_string(body).render(**SAMPLE)
+    except TemplateError as error:
+        raise Invalid("模板无法使用", errors={"body": f"模板错误：{error}"}) from error
+
+
+def save_template(
+    session: Session, *, kind: str, title: str | None, body: str, actor: str, now: datetime
+) -> Template:
+    default = default_template(kind)
+    check_template(body)
+    row = session.get(DocumentTemplate, kind)
+    if row is None:
+        row = DocumentTemplate(
+            kind=kind, title=title or default.title, body=body, version=1, updated_by=actor, updated_at=now
+        )
+        session.add(row)
+    else:
+        row.title, row.body, row.version = title or row.title, body, row.version + 1
+        row.updated_by, row.updated_at = actor, now
+    session.flush()
+    return Template(kind, row.title, row.body, row.version)
+
+
+def reset_template(session: Session, kind: str) -> Template:
+    row = session.get(DocumentTemplate, kind)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return default_template(kind)
+
+
+def list_templates(session: Session) -> list[Template]:
+    return [current_template(session, kind) for kind in TITLES]
