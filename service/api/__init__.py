@@ -9,8 +9,8 @@ from service.api import context, problems
 
 
 def register_api(app: Flask) -> None:
-    from service.api import audit as audit_api
     from service.api import (
+        analytics,
         auth,
         health,
         petitions,
@@ -21,8 +21,11 @@ def register_api(app: Flask) -> None:
         tasks,
         timers,
     )
+    from service.api import audit as audit_api
     from service.api import calendar as calendar_api
     from service.api import campaign as campaign_api
+    from service.api import documents as documents_api
+    from service.api import governance as governance_api
     from service.api import notifications as notifications_api
     from service.api import reception as reception_api
 
@@ -53,5 +56,10 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(notifications_api.blp)  # /api/v1/notifications (inbox, read, contact)
     api.register_blueprint(campaign_api.blp)  # /api/v1/campaigns (start, detail, dashboard)
     api.register_blueprint(reception_api.blp)  # /api/v1/reception (roster, sessions, cases, instructions)
+    api.register_blueprint(
+        analytics.blp
+    )  # /api/v1/analytics (metrics, hot issues, snapshots, exports, report)
+    api.register_blueprint(governance_api.blp)  # /api/v1/governance/items, /api/v1/petitions/<id>/duplicates
+    api.register_blueprint(documents_api.blp)  # /api/v1/documents, petition and public notices, templates
     problems.install(app)
     app.teardown_appcontext(context.close_session)

@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from service.api.context import current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
+from service.api.schemas.governance import ReportSchema
 from service.governance import access, metrics, report, snapshots
 from service.governance.export import XLSX, hot_issues_workbook, metrics_workbook
 from service.governance.hot_issues import find_hot_issues
@@ -29,17 +30,28 @@ class PeriodQuerySchema(BaseSchema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class SnapshotSchema(BaseSchema):
+class SnapshotSummarySchema(BaseSchema):
     id = fields.Integer()
     kind = fields.String()
     period_start = fields.Date()
     period_end = fields.Date()
     computed_at = LocalDateTime()
+
+
+class SnapshotSchema(SnapshotSummarySchema):
     data = fields.Dict()
 
 
 class SnapshotListSchema(BaseSchema):
-    items = fields.List(fields.Nested(SnapshotSchema(exclude=("data",))))
+    items = fields.List(fields.Nested(SnapshotSummarySchema))
+
+
+class SnapshotQuerySchema(BaseSchema):
+    kind = fields.String(load_default=None, validate=validate.OneOf(["week", "month"]))
+
+
+class MonthQuerySchema(BaseSchema):
+    month = fields.Date(required=True)
 
 
 class SnapshotRequestSchema(BaseSchema):
@@ -54,7 +66,7 @@ def _period(query: dict[str, Any]) -> Period:
 
 @blp.route("/metrics", methods=["GET"])
 @blp.arguments(PeriodQuerySchema, location="query")
-@blp.response(200, fields.Dict())
+@blp.response(200, ReportSchema)
 def get_metrics(query: dict[str, Any]) -> dict[str, Any]:
     """Totals, breakdowns by department/category/channel/request type, previous period and change."""
     department = access.department_scope(current_user(), query.get("department"))
@@ -71,7 +83,7 @@ def export_metrics(query: dict[str, Any]) -> Response:
 
 @blp.route("/hot-issues", methods=["GET"])
 @blp.arguments(PeriodQuerySchema, location="query")
-@blp.response(200, fields.Dict())
+@blp.response(200, ReportSchema)
 def hot_issues(query: dict[str, Any]) -> dict[str, Any]:
     """Clusters of similar petitions: size, trend, keywords, category, examples; hot ones first."""
     department = access.department_scope(current_user(), query.get("department"))
@@ -89,7 +101,7 @@ def export_hot_issues(query: dict[str, Any]) -> Response:
 
 
 @blp.route("/snapshots", methods=["GET"])
-@blp.arguments(BaseSchema.from_dict({"kind": fields.String(load_default=None)})(), location="query")
+@blp.arguments(SnapshotQuerySchema, location="query")
 @blp.response(200, SnapshotListSchema)
 def list_snapshots(query: dict[str, Any]) -> dict[str, Any]:
     access.department_scope(current_user(), None)
@@ -114,7 +126,7 @@ def take_snapshot(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/monthly-report.docx", methods=["GET"])
-@blp.arguments(BaseSchema.from_dict({"month": fields.Date(required=True)})(), location="query")
+@blp.arguments(MonthQuerySchema, location="query")
 def monthly_report(query: dict[str, Any]) -> Response:
     """The month's report (numbers, hot issues, governance items) as a Word document."""
     access.department_scope(current_user(), None)

@@ -20,6 +20,8 @@ from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
+from service.audit import chain
+from service.audit.chain import PendingEvent
 from service.documents.models import DocumentTemplate
 from service.errors import Invalid, NotFound
 
@@ -129,14 +131,22 @@ def save_template(
         row.title, row.body, row.version = title or row.title, body, row.version + 1
         row.updated_by, row.updated_at = actor, now
     session.flush()
+    chain.append(
+        session,
+        [PendingEvent(actor=actor, action="template.replaced", data={"kind": kind, "version": row.version})],
+        at=now,
+    )
     return Template(kind, row.title, row.body, row.version)
 
 
-def reset_template(session: Session, kind: str) -> Template:
+def reset_template(session: Session, kind: str, *, actor: str, now: datetime) -> Template:
     row = session.get(DocumentTemplate, kind)
     if row is not None:
         session.delete(row)
         session.flush()
+        chain.append(
+            session, [PendingEvent(actor=actor, action="template.reset", data={"kind": kind})], at=now
+        )
     return default_template(kind)
 
 
