@@ -10,6 +10,7 @@ Layout conventions, kept simple so that a template reads like the notice itself:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from service.audit.chain import PendingEvent
 from service.documents.models import DocumentTemplate
 from service.errors import Invalid, NotFound
 
+log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAX_LENGTH = 20_000
 TITLES = {
@@ -96,9 +98,11 @@ def current_template(session: Session, kind: str) -> Template:
 
 
 def _environment(strict: bool) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    environment = SandboxedEnvironment(
         autoescape=False, undefined=StrictUndefined if strict else Undefined, keep_trailing_newline=True
     )
+    environment.globals.clear()  # no range, cycler, lipsum …: a notice needs its values only
+    return environment
 
 
 def render_text(body: str, context: Mapping[str, Any]) -> str:
@@ -112,8 +116,20 @@ def check_template(body: str) -> None:
         raise Invalid("模板过长", errors={"body": f"不超过 {MAX_LENGTH} 个字符"})
     try:
         _environment(strict=True).from_string(body).render(**SAMPLE)
-    except TemplateError as error:
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as error:
         raise Invalid("模板无法使用", errors={"body": f"模板错误：{error}"}) from error
+
+
+def render_notice(session: Session, kind: str, context: Mapping[str, Any]) -> tuple[Template, str]:
+    """The notice text from the current template; should an edited template fail on these values,
+    the shipped default is used (and logged), so a notice is never left unissued."""
+    template = current_template(session, kind)
+    try:
+        return template, render_text(template.body, context)
+    except Exception:
+        log.exception("document template %s v%s failed; using the shipped default", kind, template.version)
+        default = default_template(kind)
+        return default, render_text(default.body, context)
 
 
 def save_template(

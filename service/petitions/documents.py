@@ -82,7 +82,6 @@ def issue(
     spec = KINDS.get(kind)
     if spec is None:
         return None
-    template = templates.current_template(session, kind)
     sequence = (
         session.scalar(
             select(func.count())
@@ -93,12 +92,13 @@ def issue(
     ) + 1
     number = f"{spec.prefix}〔{to_local(now).year}〕{petition.tracking_code}-{sequence}"
     context = _context(session, petition, variables, department_names, now) | {"number": number}
+    template, body = templates.render_notice(session, kind, context)
     document = PetitionDocument(
         petition_id=petition.id,
         kind=kind,
         number=number,
         title=template.title,
-        body=templates.render_text(template.body, context),
+        body=body,
         for_petitioner=spec.for_petitioner,
         fields={"kind": kind, "reason": context["reason"], "route": context["route"]},
         issued_at=now,
