@@ -190,7 +190,7 @@ def newly_completed(workflow: BpmnWorkflow, before: set[UUID]) -> list[Task]:
 
 
 def sync_timers(
-    session: Session, *, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime
+    session: Session, *, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime, as_of: datetime
 ) -> list[Timer]:
     """Make the pending `timer` rows equal the waiting timer events; return the rows that fired."""
     rows = {
@@ -243,7 +243,10 @@ def sync_timers(
         if task_id in waiting:
             continue
         task = next((t for t in all_tasks(workflow) if str(t.id) == task_id), None)
+        # A date timer fired when its event completed; a cycle's last repetition ends the event, so
+        # it fired when it was due at the moment the engine ran.
         completed = task is not None and task.has_state(TaskState.COMPLETED)
+        completed = completed or (row.kind == "cycle" and row.due_at <= as_of)
         row.status, row.updated_at = (TIMER_FIRED if completed else TIMER_CANCELLED), now
         if completed:
             row.fired_count += 1

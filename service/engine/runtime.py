@@ -337,7 +337,7 @@ class Runtime:
         outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
         if outcome.version.has_timers:
             outcome.fired_timers = projections.sync_timers(
-                session, instance=instance, workflow=workflow, now=outcome.now
+                session, instance=instance, workflow=workflow, now=outcome.now, as_of=engine.now()
             )
         outcome.reached = [
             (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))

@@ -108,7 +108,11 @@ def supervise_overdue(runtime: Runtime, *, as_of: datetime | None = None) -> int
             select(HumanTask, ProcessInstance.version_id)
             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
             .where(
-                HumanTask.status == TASK_OPEN, HumanTask.due_at < now, ProcessInstance.model_key == "petition"
+                HumanTask.status == TASK_OPEN,
+                HumanTask.due_at < now,
+                # any process about a petition (its own, a leader's instruction follow-up, ...)
+                ProcessInstance.business_key.like("petition:%"),
+                ProcessInstance.model_key != PROCESS_KEY,
             )
             .order_by(HumanTask.due_at)
         ).all()

@@ -210,3 +210,15 @@ def test_timers_and_incidents_are_listed_for_administrators_and_retryable(harnes
     assert retried.status_code == 200 and retried.get_json()["status"] == "pending"
     assert api.get("/api/v1/incidents", user="admin").get_json()["items"] == []
     assert api.post(f"/api/v1/incidents/{incident['id']}/retry", user="admin").status_code == 404
+
+
+def test_the_last_repetition_of_a_bounded_cycle_counts_as_fired(harness: Harness) -> None:
+    deploy(harness, "timer_cycle_bounded.bpmn")
+    instance = start(harness, "timer_cycle_bounded", start_at="2026-03-31T09:00:00+08:00", ticks=0)
+    sweeper = TimerSweeper(harness.services.runtime)
+    assert sweeper.sweep(as_of=datetime(2026, 3, 31, 9, tzinfo=LOCAL_TZ)).fired == 1
+    assert sweeper.sweep(as_of=datetime(2026, 4, 30, 9, tzinfo=LOCAL_TZ)).fired == 1  # the second and last
+    assert sweeper.sweep(as_of=datetime(2026, 7, 1, tzinfo=LOCAL_TZ)).fired == 0
+    (row,) = timers(harness, instance)
+    assert (row.status, row.fired_count) == ("fired", 2)
+    assert fired_events(harness, instance) == 2
