@@ -104,14 +104,14 @@ def export_hot_issues(query: dict[str, Any]) -> Response:
 @blp.arguments(SnapshotQuerySchema, location="query")
 @blp.response(200, SnapshotListSchema)
 def list_snapshots(query: dict[str, Any]) -> dict[str, Any]:
-    access.department_scope(current_user(), None)
+    access.require_whole_school(current_user())
     return {"items": snapshots.list_snapshots(session(), kind=query.get("kind"))}
 
 
 @blp.route("/snapshots/<int:snapshot_id>", methods=["GET"])
 @blp.response(200, SnapshotSchema)
 def get_snapshot(snapshot_id: int) -> Any:
-    access.department_scope(current_user(), None)
+    access.require_whole_school(current_user())
     return snapshots.get_snapshot(session(), snapshot_id)
 
 
@@ -129,7 +129,7 @@ def take_snapshot(body: dict[str, Any]) -> Any:
 @blp.arguments(MonthQuerySchema, location="query")
 def monthly_report(query: dict[str, Any]) -> Response:
     """The month's report (numbers, hot issues, governance items) as a Word document."""
-    access.department_scope(current_user(), None)
+    access.require_whole_school(current_user())
     month: date = query["month"]
     content = report.monthly_report(session(), month, now=services().clock.now())
     return _download(content, DOCX, f"monthly-report-{month:%Y-%m}.docx")

@@ -24,7 +24,7 @@ from service.governance.metrics import labels
 from service.governance.models import PetitionProfile
 from service.governance.periods import Period
 from service.governance.text import tf_idf
-from service.petitions.models import Petition
+from service.petitions.models import Category, Petition
 
 HOT_BURST = 2.5  # "hot": this many times more petitions in its busiest weeks than its share predicts
 HOT_Z = 4.0  # ... and not by chance: (observed − expected) / √expected at least this
@@ -122,6 +122,7 @@ class _Analysis:
     min_size: int
     window: int
     names: dict[str, str]
+    defaults: dict[str, str]  # category → its default department (for petitions not yet routed)
     vectors: list[dict[str, float]]
 
     def week(self, moment: datetime) -> int:
@@ -180,6 +181,7 @@ def find_hot_issues(
         window=min(6, math.ceil(period.days / 7)),
         min_size=settings.min_size,
         names=labels(session, "category"),
+        defaults={c: d for c, d in session.execute(select(Category.code, Category.default_department)) if d},
         vectors=vectors,
     )
     issues = []
@@ -196,7 +198,9 @@ def _issue(analysis: _Analysis, group: clustering.Cluster, members: list[Row], b
     for r in [*members, *before]:
         weekly[analysis.week(r.received_at)] += 1
     top_category = Counter(r.category.split(".", 1)[0] for r in members).most_common(1)[0][0]
-    department = Counter(r.department for r in members).most_common(1)[0][0]
+    routed = Counter(r.department for r in members if r.department)
+    category = Counter(r.category for r in members).most_common(1)[0][0]
+    department = routed.most_common(1)[0][0] if routed else analysis.defaults.get(category)
     by_position = {p: i for i, p in enumerate(group.members)}
     examples = [members[by_position[p]] for p in clustering.closest(analysis.vectors, group, 3)]
     ratio, z = clustering.burst(weekly, analysis.volume, analysis.window, analysis.min_size)

@@ -32,10 +32,11 @@ def take_snapshot(session: Session, period: Period, *, now: datetime) -> Metrics
             MetricsSnapshot.kind == period.kind, MetricsSnapshot.period_start == period.first_day
         )
     )
+    data = snapshot_data(session, period, now=now)
     if row is None:
         row = MetricsSnapshot(kind=period.kind, period_start=period.first_day, period_end=period.last_day)
         session.add(row)
-    row.data, row.computed_at = snapshot_data(session, period, now=now), now
+    row.data, row.computed_at = data, now
     session.flush()
     return row
 

@@ -99,11 +99,12 @@ def tf_idf(bag: Mapping[str, int], idf: Mapping[str, float], *, top: int) -> dic
 def inverse_document_frequency(
     bags: Iterable[Mapping[str, int]], *, min_df: int, max_share: float
 ) -> dict[str, float]:
-    """idf = ln(N / df) for terms in at least `min_df` bags and at most `max_share` of them."""
+    """idf = ln(N / df) + 1 for terms in at least `min_df` bags and (from 50 bags on) at most
+    `max_share` of them."""
     df: Counter[str] = Counter()
     total = 0
     for bag in bags:
         df.update(bag.keys())
         total += 1
-    ceiling = max(max_share * total, min_df)
+    ceiling = total if total < 50 else max(max_share * total, min_df)  # a handful of petitions: keep all
     return {term: math.log(total / n) + 1.0 for term, n in df.items() if min_df <= n <= ceiling}
