@@ -272,6 +272,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     return serve(port=args.port or int(os.environ.get("PORT", "5000")))
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Synthetic petitions for demos and benchmarks (bulk INSERTs, not through the runtime)."""
+    from service.governance.synth import load_synthetic
+
+    services = _services()
+    data = load_synthetic(
+        services.db,
+        count=args.count,
+        year=args.year,
+        now=services.clock.now(),
+        seed=args.seed,
+        force=args.force,
+    )
+    planted = {key: len(indexes) for key, indexes in data.planted_indexes().items()}
+    print(f"inserted {len(data.ids)} synthetic petitions for {args.year}; planted problems: {planted}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from service.governance.metrics import report
+    from service.governance.periods import period_from
+
+    services = _services()
+    period = period_from(
+        args.kind, date.fromisoformat(args.start), date.fromisoformat(args.end) if args.end else None
+    )
+    with services.db.session() as session:
+        data = report(session, period, now=services.clock.now(), department=args.department, dimensions=())
+    print(json.dumps({k: data[k] for k in ("period", "totals", "change")}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_governance_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    synth = sub.add_parser("synth", help="insert N synthetic petitions over a year (demos, benchmarks)")
+    synth.add_argument("--count", type=int, default=10000)
+    synth.add_argument("--year", type=int, default=2025)
+    synth.add_argument("--seed", type=int, default=2025)
+    synth.add_argument("--force", action="store_true", help="even if the database holds real petitions")
+    synth.set_defaults(handler=cmd_synth)
+    numbers = sub.add_parser("metrics", help="the metrics of a period (DOMAIN.md §10) as JSON")
+    numbers.add_argument("--kind", default="month", choices=["week", "month", "year", "custom"])
+    numbers.add_argument("--start", required=True, help="a day in the period (YYYY-MM-DD)")
+    numbers.add_argument("--end", help="last day, for --kind custom")
+    numbers.add_argument("--department")
+    numbers.set_defaults(handler=cmd_metrics)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="petitionflow", description="PetitionFlow 信访事项办理服务")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -326,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     swap.add_argument("first")
     swap.add_argument("second")
     swap.set_defaults(handler=cmd_roster_swap)
+    _add_governance_commands(sub)
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
     return parser

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from service.clock import LOCAL_TZ
-from service.governance.bulk import Clock, Dispatch, SyntheticPetition
+from service.db import Database
+from service.errors import Conflict
+from service.governance.bulk import Clock, Dispatch, SyntheticPetition, insert_petitions
 from service.governance.synth_texts import BACKGROUND, CLOSINGS, OPENINGS, PLANTED, Frame, Planted
+from service.petitions.models import Category, Petition
 
 CHANNEL_WEIGHTS = {
     "online": 35,
@@ -34,6 +39,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 class SynthResult:
     petitions: list[SyntheticPetition]
     planted: list[str | None]  # per petition: the planted problem it belongs to, or None
+    ids: list[int] = field(default_factory=list)  # petition ids once inserted
 
     def planted_indexes(self) -> dict[str, set[int]]:
         groups: dict[str, set[int]] = {}
@@ -118,8 +124,8 @@ def generate(
             _make_duplicate(rng, item, petitions, open_by_person)
         else:
             _outcome(rng, item, department, now)
-            if item.status not in ("closed", "not_accepted", "redirected"):
-                open_by_person.append(len(petitions))
+            if item.status not in ("not_accepted", "redirected"):
+                open_by_person.append(len(petitions))  # recent ones: likely still open when written again
         petitions.append(item)
         planted_keys.append(key)
     return SynthResult(petitions, planted_keys)
@@ -207,3 +213,32 @@ def _close(
     item.satisfaction = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [70, 20, 10])[0]
     chance = {"satisfied": 0.95, "basically_satisfied": 0.7, "dissatisfied": 0.2}[item.satisfaction]
     item.resolved = rng.random() < chance
+
+
+def load_synthetic(
+    db: Database,
+    *,
+    count: int,
+    year: int,
+    now: datetime,
+    seed: int = 2025,
+    batch: int = 2000,
+    force: bool = False,
+) -> SynthResult:
+    """Generate and bulk-insert `count` petitions (plain INSERTs, not through the runtime), in
+    batches of `batch` per transaction. Refused on a database that holds real petitions unless `force`."""
+    with db.session() as session:
+        real = session.scalar(
+            select(func.count()).select_from(Petition).where(Petition.registered_by != "synth")
+        )
+        departments = {
+            c: d for c, d in session.execute(select(Category.code, Category.default_department)) if d
+        }
+    if real and not force:
+        raise Conflict(f"数据库中已有 {real} 件真实信访事项，拒绝写入合成数据（确需写入请加 --force）")
+    data = generate(count, year, departments=departments, now=now, seed=seed)
+    for start in range(0, len(data.petitions), batch):
+        with db.transaction() as session:
+            ids = insert_petitions(session, data.petitions[start : start + batch])
+        data.ids.extend(ids)
+    return data

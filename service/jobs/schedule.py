@@ -8,6 +8,7 @@ from typing import Any
 
 from service.container import Services
 from service.engine.sweeper import TimerSweeper
+from service.governance.snapshots import take_due_snapshots
 from service.notifications.reminders import ReminderSettings, send_reminders
 from service.petitions.supervision import supervise_overdue
 
@@ -37,10 +38,15 @@ def _send_reminders(services: Services) -> Any:
     return run.as_dict()
 
 
+def _governance_snapshots(services: Services) -> Any:
+    return {"snapshots_taken": take_due_snapshots(services.db, services.clock)}
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("sweep-timers", 30, _sweep_timers),
     PeriodicJob("supervise-overdue", 300, _supervise_overdue),
     PeriodicJob("send-reminders", 600, _send_reminders),
+    PeriodicJob("governance-snapshots", 3600, _governance_snapshots),  # last complete week and month, once
 ]
 
 
