@@ -91,9 +91,11 @@ def insert_petitions(
     batch: Sequence[SyntheticPetition],
     *,
     bags: Sequence[dict[str, int]] | None = None,
+    earlier_ids: Sequence[int] = (),
 ) -> list[int]:
     """Insert `batch` and everything the analytics read about it; returns the petition ids.
-    `bags` are the petitions' term bags when already segmented (else they are segmented here)."""
+    `bags` are the petitions' term bags when already segmented (else they are segmented here);
+    `duplicate_of` indexes count from the start of `earlier_ids` (ids of batches inserted before)."""
     version_id = _petition_version(session)
     instances: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
@@ -128,7 +130,7 @@ def insert_petitions(
         update(ProcessInstance),
         [{"id": i["id"], "business_key": f"petition:{pid}"} for pid, i in zip(ids, instances, strict=True)],
     )
-    _children(session, batch, ids, [i["id"] for i in instances], bags=bags)
+    _children(session, batch, ids, [i["id"] for i in instances], bags=bags, every_id=[*earlier_ids, *ids])
     return ids
 
 
@@ -176,6 +178,7 @@ def _children(
     instance_ids: list[str],
     *,
     bags: Sequence[dict[str, int]] | None,
+    every_id: Sequence[int],
 ) -> None:
     deadlines: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
@@ -186,7 +189,7 @@ def _children(
     duplicates: list[dict[str, Any]] = []
     for number, (item, petition_id, instance_id) in enumerate(zip(batch, ids, instance_ids, strict=True)):
         if item.duplicate_of is not None:
-            duplicates.append({"id": petition_id, "duplicate_of_id": ids[item.duplicate_of]})
+            duplicates.append({"id": petition_id, "duplicate_of_id": every_id[item.duplicate_of]})
         for clock in item.clocks:
             deadlines.append(_deadline_row(instance_id, clock, item.received_at))
         for dispatch in item.dispatches:

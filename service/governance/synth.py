@@ -239,6 +239,6 @@ def load_synthetic(
     data = generate(count, year, departments=departments, now=now, seed=seed)
     for start in range(0, len(data.petitions), batch):
         with db.transaction() as session:
-            ids = insert_petitions(session, data.petitions[start : start + batch])
+            ids = insert_petitions(session, data.petitions[start : start + batch], earlier_ids=data.ids)
         data.ids.extend(ids)
     return data
