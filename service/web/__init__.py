@@ -16,7 +16,7 @@ from service.web import context, errors, i18n, security
 
 
 def register_web(app: Flask) -> None:
-    from service.web import audit, auth, campaign, models, petitions, portal, reception, tasks
+    from service.web import audit, auth, campaign, governance, models, petitions, portal, reception, tasks
 
     security.configure(app)
     i18n.configure(app)
@@ -31,6 +31,7 @@ def register_web(app: Flask) -> None:
     web.register_blueprint(portal.blp)  # /portal
     web.register_blueprint(campaign.blp)  # /work/campaigns
     web.register_blueprint(reception.blp)  # /work/reception (roster, sessions, cases)
+    web.register_blueprint(governance.blp)  # /work/governance (源头治理看板, exports)
     security.protect(web)
     errors.install(web)
     web.context_processor(_page_globals)
