@@ -79,6 +79,7 @@ def service_round_trips(backend: str, petitions: int) -> list[float]:
 
 def bare_round_trips(petitions: int) -> list[float]:
     parser = CamundaParser()
+    parser.add_dmn_file(str(PROJECT_ROOT / "processes" / "routing.dmn"))
     parser.add_bpmn_file(str(Path(PROJECT_ROOT / "processes" / "petition.bpmn")))
     spec, subprocesses = parser.get_spec("petition"), parser.get_subprocess_specs("petition")
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
@@ -90,7 +91,16 @@ def bare_round_trips(petitions: int) -> list[float]:
     timings: list[float] = []
     for index in range(petitions + 2):
         workflow = BpmnWorkflow(spec, subprocesses, script_engine=engine)
-        workflow.task_tree.data.update({"received_at": "2026-03-02T10:00:00+08:00", "petition_id": index})
+        workflow.task_tree.data.update(
+            {
+                "received_at": "2026-03-02T10:00:00+08:00",
+                "petition_id": index,
+                "title": BODY["title"],
+                "category": BODY["category"],
+                "channel": BODY["channel"],
+                "request_type": BODY["request_type"],
+            }
+        )
         workflow.do_engine_steps()
         state = serializer.serialize_json(workflow)
         for name, _, data in STEPS:
