@@ -79,6 +79,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_open_group", "status", "candidate_group"),
         Index("ix_human_task_open_assignee", "status", "assignee"),
+        # An instance's open tasks, without walking the finished ones of a long-lived loop.
+        Index("ix_human_task_instance_status", "instance_id", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
