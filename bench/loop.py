@@ -24,7 +24,7 @@ from service.identity.roles import ROLES
 
 FIXTURE = PROJECT_ROOT / "tests" / "processes" / "loop_report.bpmn"
 STEPS = 400
-WINDOW = 10  # median over the steps around each probe point
+WINDOW = 30  # median over the steps around each probe point
 ACTOR = Actor("assessor", frozenset({"assessor@office"}))
 
 
