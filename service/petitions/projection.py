@@ -43,10 +43,8 @@ class PetitionProjection:
             self._project(session, outcome)
 
     def _project(self, session: Session, outcome: Outcome) -> None:
-        petition_id = petition_id_of(outcome.instance.business_key)
-        if petition_id is None or outcome.instance.model_key != PROCESS_KEY:
-            return  # other processes about a petition (supervision, review) keep their own projections
-        petition = session.get(Petition, petition_id)
+        # Other processes about a petition (supervision, review) keep their own projections.
+        petition = petition_of(session, outcome, PROCESS_KEY)
         if petition is None:
             return
         variables = outcome.variables
@@ -122,6 +120,14 @@ class PetitionProjection:
         petition.duplicate_of_id = target.id
         target.repeat_count += 1
         outcome.record("petition.merged", into=target.tracking_code)
+
+
+def petition_of(session: Session, outcome: Outcome, model_key: str) -> Petition | None:
+    """The petition an outcome of a `model_key` process is about, or None for any other process."""
+    petition_id = petition_id_of(outcome.instance.business_key)
+    if petition_id is None or outcome.instance.model_key != model_key:
+        return None
+    return session.get(Petition, petition_id)
 
 
 def issue_reached_documents(

@@ -23,7 +23,7 @@ from service.engine.models import HumanTask
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
 from service.petitions.models import Petition
-from service.petitions.projection import business_key, issue_reached_documents, petition_id_of
+from service.petitions.projection import business_key, issue_reached_documents, petition_of
 
 PROCESS_KEY = "review"
 REVIEW, RECHECK = "review", "recheck"
@@ -157,18 +157,14 @@ class ReviewProjection:
         self._department_names = department_names
 
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
-        instance = outcome.instance
-        petition_id = petition_id_of(instance.business_key)
-        if instance.model_key != PROCESS_KEY or petition_id is None:
-            return
-        petition = session.get(Petition, petition_id)
+        petition = petition_of(session, outcome, PROCESS_KEY)
         if petition is None:
             return
-        variables = outcome.variables
+        instance, variables = outcome.instance, outcome.variables
         row = session.scalar(select(PetitionReview).where(PetitionReview.instance_id == instance.id))
         if row is None:
             row = PetitionReview(
-                petition_id=petition_id,
+                petition_id=petition.id,
                 instance_id=instance.id,
                 level=str(variables["level"]),
                 requested_at=as_moment(variables["requested_at"]),

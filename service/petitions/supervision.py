@@ -15,7 +15,7 @@ from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
 from service.petitions.models import Petition
-from service.petitions.projection import business_key, issue_reached_documents, petition_id_of
+from service.petitions.projection import business_key, issue_reached_documents, petition_id_of, petition_of
 from service.petitions.vocabulary import CLOSED_STATUSES
 
 PROCESS_KEY = "supervision"
@@ -155,14 +155,10 @@ class SupervisionProjection:
         self._department_names = department_names
 
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
-        instance = outcome.instance
-        petition_id = petition_id_of(instance.business_key)
-        if instance.model_key != PROCESS_KEY or petition_id is None:
-            return
-        petition = session.get(Petition, petition_id)
+        petition = petition_of(session, outcome, PROCESS_KEY)
         if petition is None:
             return
-        variables = outcome.variables
+        instance, variables = outcome.instance, outcome.variables
         row = session.scalar(select(Supervision).where(Supervision.instance_id == instance.id))
         if row is None:
             row = Supervision(
