@@ -158,21 +158,27 @@ def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) 
     assert api.task(pid, "sign_for", "logistics_handler")
 
 
-def test_approved_extension_adds_days_to_the_handling_limit_once(any_harness: Harness) -> None:
-    api = any_harness.api
-    pid = api.register(petition_body())["id"]
+def extension_requested(api: ApiClient, days: int) -> tuple[int, str]:
+    """A signed petition whose handler asks for `days` more; returns it and its original due date."""
+    pid: int = api.register(petition_body())["id"]
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
+    original_due: str = api.task(pid, "handle", "logistics_handler")["due_at"]
     api.complete(
         pid,
         "handle",
         "logistics_handler",
-        findings="需要审计合同",
-        extension_days=20,
+        findings="需要更多时间",
+        extension_days=days,
         extension_reason="需调取承包合同并审计",
     )
     assert api.petition(pid)["status"] == "extension_requested"
+    return pid, original_due
+
+
+def test_approved_extension_adds_days_to_the_handling_limit_once(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid, original_due = extension_requested(api, 20)
     api.complete(pid, "approve_extension", "leader", extension_approved=True)
     detail = api.petition(pid)
     assert detail["extension_days"] == 20
@@ -192,18 +198,7 @@ def test_approved_extension_adds_days_to_the_handling_limit_once(any_harness: Ha
 
 def test_rejected_extension_keeps_the_original_limit(any_harness: Harness) -> None:
     api = any_harness.api
-    pid = api.register(petition_body())["id"]
-    accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    original_due = api.task(pid, "handle", "logistics_handler")["due_at"]
-    api.complete(
-        pid,
-        "handle",
-        "logistics_handler",
-        findings="需要更多时间",
-        extension_days=10,
-        extension_reason="当事人外出，无法约谈",
-    )
+    pid, original_due = extension_requested(api, 10)
     api.complete(pid, "approve_extension", "leader", extension_approved=False, approval_comment="请按期办结")
     task = api.task(pid, "handle_continue", "logistics_handler")
     assert (task["deadline_rule"], task["due_at"]) == ("D5", original_due)
