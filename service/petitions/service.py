@@ -199,16 +199,24 @@ def get_visible(session: Session, viewer: Viewer, petition_id: int) -> Petition:
 DETAIL_EXTENSIONS: dict[str, Callable[[Session, Petition], Mapping[str, Any]]] = {}
 
 
-def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
-    deadlines = (
-        session.scalars(
-            select(DeadlineRecord)
-            .where(DeadlineRecord.instance_id == petition.process_instance_id)
-            .order_by(DeadlineRecord.id)
-        ).all()
-        if petition.process_instance_id
-        else []
+def statutory_deadlines(session: Session, petition: Petition) -> list[DeadlineRecord]:
+    """Each limit once: when several steps run under the same rule and due date (handling, then
+    drafting the reply, both within D5), the latest step's record says where it stands."""
+    if not petition.process_instance_id:
+        return []
+    records = session.scalars(
+        select(DeadlineRecord)
+        .where(DeadlineRecord.instance_id == petition.process_instance_id)
+        .order_by(DeadlineRecord.id)
     )
+    latest: dict[tuple[str, datetime], DeadlineRecord] = {}
+    for record in records:
+        latest[(record.rule, record.due_at)] = record
+    return list(latest.values())
+
+
+def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
+    deadlines = statutory_deadlines(session, petition)
     tasks = open_tasks_of(session, petition.id)
     docs = session.scalars(
         select(PetitionDocument)

@@ -58,3 +58,14 @@ def test_letter_is_accepted_routed_handled_replied_and_closed(any_harness: Harne
     assert {"screening", "gw_decision", "send_acceptance", "end_closed"} <= set(
         instance["completed_elements"]
     )
+
+
+def test_a_limit_shared_by_several_steps_is_listed_once(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")  # drafting runs under the same D5
+    d5 = [d for d in api.petition(pid)["deadlines"] if d["rule"] == "D5"]
+    assert len(d5) == 1 and d5[0]["status"] == "active" and d5[0]["element"] == "draft_reply"
