@@ -6,11 +6,11 @@ from flask import Flask
 
 from service.config import Settings
 from service.container import Services, build_services
+from service.ratelimit import EXTENSION_KEY, RateLimiter
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
     from service.api import register_api
-    from service.api.ratelimit import RateLimiter
     from service.web import register_web
 
     settings = settings or (services.settings if services else Settings())
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.extensions["petitionflow"] = services
     # One limiter for every page and endpoint without login (public API, portal, login form).
     public_limit = settings.public_rate_limit
-    app.extensions["petitionflow_ratelimit"] = RateLimiter(lambda: public_limit)
+    app.extensions[EXTENSION_KEY] = RateLimiter(lambda: public_limit)
     register_api(app)
     register_web(app)
     return app

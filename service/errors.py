@@ -36,6 +36,12 @@ class Invalid(DomainError):
     title = "输入有误"
 
 
+class TooManyRequests(DomainError):
+    """A client without login sent more requests than its budget allows (the rate limiter)."""
+
+    title = "请求过于频繁"
+
+
 class ProcedureError(DomainError):
     """The diagram itself failed while running (a script error, an unknown rule): not the user's fault."""
 

@@ -9,7 +9,16 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from service.engine.specs import DeployRejected
-from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, ProcedureError, Unauthorized
+from service.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ProcedureError,
+    TooManyRequests,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +28,7 @@ _STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     Unauthorized: 401,
     Invalid: 422,
+    TooManyRequests: 429,
     ProcedureError: 500,
 }
 

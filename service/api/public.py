@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 
-from service.api import problems
 from service.api.context import services, session
-from service.api.ratelimit import RateLimiter, TooManyRequests
 from service.api.schemas.petitions import (
     EvaluationSchema,
     PublicCreatedSchema,
@@ -20,17 +18,18 @@ from service.api.schemas.petitions import (
 from service.engine.commands import Actor
 from service.petitions import review
 from service.petitions import service as petitions
+from service.ratelimit import EXTENSION_KEY, RateLimiter
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public", description="公众服务（无需登录）")
-problems.status_for(TooManyRequests, 429)
 
 
-def _limiter() -> RateLimiter:
-    limiter: RateLimiter | None = current_app.extensions.get("petitionflow_ratelimit")
+def hit_client() -> None:
+    """Count one request of this client (its address) against the shared public budget."""
+    limiter: RateLimiter | None = current_app.extensions.get(EXTENSION_KEY)
     if limiter is None:
         limiter = RateLimiter(lambda: services().settings.public_rate_limit)
-        current_app.extensions["petitionflow_ratelimit"] = limiter
-    return limiter
+        current_app.extensions[EXTENSION_KEY] = limiter
+    limiter.hit(request.remote_addr or "unknown")
 
 
 @blp.route("/petitions", methods=["POST"])
@@ -38,7 +37,7 @@ def _limiter() -> RateLimiter:
 @blp.arguments(PublicPetitionCreateSchema)
 @blp.response(201, PublicCreatedSchema)
 def submit(body: dict[str, Any]) -> Any:
-    _limiter().hit_client()
+    hit_client()
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.register_petition(
@@ -63,7 +62,7 @@ def _view(tracking_code: str) -> dict[str, Any]:
 @blp.doc(security=[])
 @blp.response(200, PublicStatusSchema)
 def status(tracking_code: str) -> dict[str, Any]:
-    _limiter().hit_client()
+    hit_client()
     return _view(tracking_code)
 
 
@@ -73,7 +72,7 @@ def status(tracking_code: str) -> dict[str, Any]:
 @blp.response(201, PublicStatusSchema)
 def request_review(body: dict[str, Any], tracking_code: str) -> Any:
     """Ask for 复查 (within 30 days of the reply) or 复核 (within 30 days of the 复查 opinion)."""
-    _limiter().hit_client()
+    hit_client()
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.find_by_code(tx, tracking_code)
@@ -93,7 +92,7 @@ def request_review(body: dict[str, Any], tracking_code: str) -> Any:
 @blp.arguments(EvaluationSchema)
 @blp.response(200, PublicStatusSchema)
 def evaluate(body: dict[str, Any], tracking_code: str) -> dict[str, Any]:
-    _limiter().hit_client()
+    hit_client()
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.find_by_code(tx, tracking_code)

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
 from service.web.context import LoginRequired
 
 log = logging.getLogger(__name__)
@@ -20,14 +20,8 @@ _STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     Unauthorized: 401,
     Invalid: 422,
+    TooManyRequests: 429,
 }
-
-
-class TooManyRequests(DomainError):
-    title = "请求过于频繁"
-
-
-_STATUS[TooManyRequests] = 429
 
 
 def status_of(error: DomainError) -> int:

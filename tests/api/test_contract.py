@@ -168,10 +168,10 @@ def test_public_submission_status_and_evaluation_show_no_internal_names(harness:
 
 
 def test_public_endpoints_are_rate_limited(harness: Harness) -> None:
-    from service.api.ratelimit import RateLimiter
+    from service.ratelimit import EXTENSION_KEY, RateLimiter
 
     limiter = RateLimiter(lambda: 3, now=lambda: 120.0)
-    harness.api.client.application.extensions["petitionflow_ratelimit"] = limiter
+    harness.api.client.application.extensions[EXTENSION_KEY] = limiter
     codes = [harness.api.get("/api/v1/public/petitions/NOPE-NOPE-NOPE").status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
 

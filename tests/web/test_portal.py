@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from service.api.ratelimit import RateLimiter
+from service.ratelimit import EXTENSION_KEY, RateLimiter
 from tests.conftest import Harness
 from tests.web.helpers import replied_petition
 from tests.web.support import WebClient
@@ -105,7 +105,7 @@ def test_unknown_codes_are_not_found(web: WebClient) -> None:
 
 
 def test_public_posts_are_rate_limited(web: WebClient) -> None:
-    web.client.application.extensions["petitionflow_ratelimit"] = RateLimiter(lambda: 3)
+    web.client.application.extensions[EXTENSION_KEY] = RateLimiter(lambda: 3)
     web.get("/portal/track")
     statuses = [web.post("/portal/track", {"code": "AAAA-BBBB-CCCC"}).status_code for _ in range(5)]
     assert statuses[:3] == [404, 404, 404]

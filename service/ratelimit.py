@@ -1,4 +1,9 @@
-"""A fixed-window limiter per client address for the public endpoints (no login there)."""
+"""A fixed-window limiter per client key for everything without login (public API, portal, login).
+
+create_app makes one limiter and keeps it in `app.extensions[EXTENSION_KEY]`, so a client's budget is
+the same whether it calls the public API or fills in the portal's forms. The edges choose the key
+(the client's address, optionally with a scope); this module knows nothing about HTTP.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import request
+from service.errors import TooManyRequests
 
-from service.errors import DomainError
-
-
-class TooManyRequests(DomainError):
-    title = "请求过于频繁"
+EXTENSION_KEY = "petitionflow_ratelimit"
+_MAX_KEYS = 10_000
 
 
 class RateLimiter:
@@ -25,6 +27,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def hit(self, key: str) -> None:
+        """Count one request for `key`; raises TooManyRequests past the limit of this minute."""
         window = int(self._now() // 60)
         with self._lock:
             start, count = self._windows.get(key, (window, 0))
@@ -32,10 +35,7 @@ class RateLimiter:
                 start, count = window, 0
             count += 1
             self._windows[key] = (start, count)
-            if len(self._windows) > 10_000:
+            if len(self._windows) > _MAX_KEYS:
                 self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
         if count > self._limit():
             raise TooManyRequests("请求过于频繁，请一分钟后再试")
-
-    def hit_client(self) -> None:
-        self.hit(request.remote_addr or "unknown")
