@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from service.api.context import current_user, require_role, services, session
+from service.api.public import hit_client
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.documents import render, templates
 from service.errors import NotFound
@@ -86,6 +87,7 @@ def download(document_id: int, fmt: str) -> Response:
 
 
 def _own_documents(tracking_code: str) -> list[PetitionDocument]:
+    hit_client()  # no login here: the public budget applies, as on every public endpoint
     petition = petitions.find_by_code(session(), tracking_code)
     docs = petitions.detail(session(), Viewer("public", "public", None), petition, services().sealer)[
         "documents"

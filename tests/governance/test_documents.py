@@ -8,6 +8,7 @@ import io
 
 from docx import Document
 
+from service.ratelimit import EXTENSION_KEY, RateLimiter
 from tests.conftest import Harness, petition_body
 
 
@@ -54,6 +55,16 @@ def test_staff_and_the_petitioner_download_the_notices(harness: Harness) -> None
         "acceptance_notice",
         "dispatch_form",
     ]
+
+
+def test_the_public_notice_downloads_share_the_public_rate_limit(harness: Harness) -> None:
+    api = harness.api
+    code = _accepted(harness)["tracking_code"]
+    api.client.application.extensions[EXTENSION_KEY] = RateLimiter(lambda: 2, now=lambda: 60.0)
+    assert api.get(f"/api/v1/public/petitions/{code}").status_code == 200
+    assert api.get(f"/api/v1/public/petitions/{code}/documents").status_code == 200
+    refused = api.get(f"/api/v1/public/petitions/{code}/documents/1.pdf")
+    assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
 
 
 def test_a_reporters_name_never_reaches_a_notice(harness: Harness) -> None:
