@@ -13,11 +13,16 @@ MAY_OPEN_ITEMS = frozenset({SUPERVISOR, "assessor", LEADER})
 MAY_SNAPSHOT = frozenset({SUPERVISOR, ADMIN})
 
 
+def may_see_numbers(user: User) -> bool:
+    """Whether `user` sees any governance numbers at all: the whole university or their department."""
+    return user.role in WHOLE_SCHOOL or (user.role in DEPARTMENT_ROLES and bool(user.department_code))
+
+
 def department_scope(user: User, requested: str | None) -> str | None:
     """The department whose numbers `user` may see for a request (None = the whole university)."""
     if user.role in WHOLE_SCHOOL:
         return requested
-    if user.role in DEPARTMENT_ROLES and user.department_code:
+    if may_see_numbers(user):
         if requested and requested != user.department_code:
             raise Forbidden("只能查看本部门的数据")
         return user.department_code

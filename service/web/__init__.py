@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from service.identity.roles import ROLE_LABELS
-from service.web import context, errors, i18n, security
+from service.web import context, errors, i18n, navigation, security
 
 
 def register_web(app: Flask) -> None:
@@ -40,4 +40,5 @@ def register_web(app: Flask) -> None:
 
 
 def _page_globals() -> dict[str, Any]:
-    return {"me": context.signed_in_user(), "role_labels": ROLE_LABELS}
+    me = context.signed_in_user()
+    return {"me": me, "role_labels": ROLE_LABELS, "my_pages": navigation.pages_for(me)}
