@@ -15,15 +15,12 @@ from service.api.schemas import BaseSchema, LocalDateTime
 from service.documents import render, templates
 from service.errors import NotFound
 from service.identity.roles import ADMIN
+from service.petitions import documents as notices
 from service.petitions import service as petitions
 from service.petitions.access import Viewer
-from service.petitions.models import PetitionDocument
+from service.petitions.models import Petition, PetitionDocument
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="信访文书")
-FORMATS = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 class DocumentSchema(BaseSchema):
@@ -57,11 +54,12 @@ class TemplateUpdateSchema(BaseSchema):
 
 
 def _file(document: PetitionDocument, fmt: str) -> Response:
-    make = render.to_pdf if fmt == "pdf" else render.to_docx
-    content = make(title=document.title, number=document.number, body=document.body)
+    content = render.render_as(fmt, title=document.title, number=document.number, body=document.body)
     name = f"{document.kind}-{document.id}.{fmt}"
     return Response(
-        content, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        content,
+        mimetype=render.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -86,30 +84,24 @@ def download(document_id: int, fmt: str) -> Response:
     return _file(document, fmt)
 
 
-def _own_documents(tracking_code: str) -> list[PetitionDocument]:
+def _own_petition(tracking_code: str) -> Petition:
     hit_client()  # no login here: the public budget applies, as on every public endpoint
-    petition = petitions.find_by_code(session(), tracking_code)
-    docs = petitions.detail(session(), Viewer("public", "public", None), petition, services().sealer)[
-        "documents"
-    ]
-    return [d for d in docs if d.for_petitioner]
+    return petitions.find_by_code(session(), tracking_code)
 
 
 @blp.route("/public/petitions/<tracking_code>/documents", methods=["GET"])
 @blp.response(200, DocumentListSchema)
 def public_documents(tracking_code: str) -> dict[str, Any]:
     """The petitioner's own notices (受理告知书, 答复意见书 …); internal forms are not listed."""
-    return {"items": _own_documents(tracking_code)}
+    return {"items": notices.petitioner_documents(session(), _own_petition(tracking_code).id)}
 
 
 @blp.route(
     "/public/petitions/<tracking_code>/documents/<int:document_id>.<any(pdf, docx):fmt>", methods=["GET"]
 )
 def public_download(tracking_code: str, document_id: int, fmt: str) -> Response:
-    document = next((d for d in _own_documents(tracking_code) if d.id == document_id), None)
-    if document is None:
-        raise NotFound("文书不存在")
-    return _file(document, fmt)
+    petition = _own_petition(tracking_code)
+    return _file(notices.petitioner_document(session(), petition.id, document_id), fmt)
 
 
 @blp.route("/document-templates", methods=["GET"])

@@ -21,6 +21,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 FONT = "STSong-Light"
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -72,6 +76,12 @@ def to_docx(*, title: str, number: str, body: str) -> bytes:
     target = io.BytesIO()
     document.save(target)
     return target.getvalue()
+
+
+def render_as(fmt: str, *, title: str, number: str, body: str) -> bytes:
+    """The notice as `fmt` ("pdf" or "docx", the keys of FORMATS)."""
+    make = to_pdf if fmt == "pdf" else to_docx
+    return make(title=title, number=number, body=body)
 
 
 def _font() -> str:

@@ -7,7 +7,7 @@ in `petition_document.body`, and DOCX/PDF are rendered from it on download.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from service.clock import to_local
 from service.documents import templates
 from service.engine.calendar import as_moment
 from service.engine.models import DeadlineRecord
+from service.errors import NotFound
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.vocabulary import CHANNELS
 
@@ -107,6 +108,24 @@ def issue(
     session.add(document)
     session.flush()
     return document
+
+
+def petitioner_documents(session: Session, petition_id: int) -> Sequence[PetitionDocument]:
+    """The notices addressed to the petitioner (受理告知书, 答复意见书 …) in the order issued; internal
+    forms such as the 交办单 and 督办单 are never among them."""
+    return session.scalars(
+        select(PetitionDocument)
+        .where(PetitionDocument.petition_id == petition_id, PetitionDocument.for_petitioner.is_(True))
+        .order_by(PetitionDocument.id)
+    ).all()
+
+
+def petitioner_document(session: Session, petition_id: int, document_id: int) -> PetitionDocument:
+    """One of the petitioner's own notices; any other document (or another petition's) is not found."""
+    found = next((d for d in petitioner_documents(session, petition_id) if d.id == document_id), None)
+    if found is None:
+        raise NotFound("文书不存在")
+    return found
 
 
 def _context(

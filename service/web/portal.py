@@ -1,19 +1,20 @@
 """The public portal (no login, phone-sized): submit online, keep the code, track, evaluate.
 
 Only the domain's public view is shown: status, a timeline without internal names or notes, and
-the reply once served. Tracking codes travel in form posts and the signed session, never in URLs.
+the reply once served, and the notices addressed to the petitioner (PDF or DOCX). Tracking codes
+travel in form posts and the signed session, never in URLs (downloads included).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from service.documents import render
 from service.engine.commands import Actor
 from service.errors import Invalid, NotFound
+from service.petitions import documents as notices
 from service.petitions import review
 from service.petitions import service as petitions
 from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
@@ -28,7 +29,7 @@ _ISSUED, _TRACKED = "portal_issued_code", "portal_tracked_code"
 
 @blp.before_request
 def _rate_limit() -> None:
-    if request.method == "POST" or request.endpoint == "web.portal.status":
+    if request.method == "POST" or request.endpoint in ("web.portal.status", "web.portal.document"):
         hit_client()
 
 
@@ -116,15 +117,36 @@ def status() -> str | Response:
     code = session.get(_TRACKED)
     if not code:
         return redirect(url_for("web.portal.track_form"))
+    return _status_page(code, review_error=None)
+
+
+def _status_page(code: str, review_error: str | None) -> str:
+    """The public view, the petitioner's own notices (never internal forms) and the forms that apply."""
+    app, petition = services(), petitions.find_by_code(db(), code)
+    window = review.review_window(db(), app.calendar.current(), petition, app.clock.now())
     return render_template(
-        "portal/status.html", view=_public_view(code), satisfaction=SATISFACTION, review_error=None
+        "portal/status.html",
+        view=petitions.public_view(db(), petition, review=window.as_dict()),
+        documents=notices.petitioner_documents(db(), petition.id),
+        satisfaction=SATISFACTION,
+        review_error=review_error,
     )
 
 
-def _public_view(code: str) -> dict[str, Any]:
-    app, petition = services(), petitions.find_by_code(db(), code)
-    window = review.review_window(db(), app.calendar.current(), petition, app.clock.now())
-    return petitions.public_view(db(), petition, review=window.as_dict())
+@blp.get("/documents/<int:document_id>.<any(pdf, docx):fmt>")
+def document(document_id: int, fmt: str) -> Response:
+    """A notice of the tracked petition as PDF or DOCX: the code stays in the session, not the URL."""
+    code = session.get(_TRACKED)
+    if not code:
+        return redirect(url_for("web.portal.track_form"))
+    found = notices.petitioner_document(db(), petitions.find_by_code(db(), code).id, document_id)
+    content = render.render_as(fmt, title=found.title, number=found.number, body=found.body)
+    name = f"{found.kind}-{found.id}.{fmt}"
+    return Response(
+        content,
+        mimetype=render.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @blp.post("/review")
@@ -134,13 +156,7 @@ def request_review() -> Response | tuple[str, int]:
     if not code:
         return redirect(url_for("web.portal.track_form"))
     if len(reason) < 2:
-        view = _public_view(code)
-        return render_template(
-            "portal/status.html",
-            view=view,
-            satisfaction=SATISFACTION,
-            review_error="请写明请求复查（复核）的事实和理由",
-        ), 422
+        return _status_page(code, review_error="请写明请求复查（复核）的事实和理由"), 422
     app = services()
     with app.db.transaction() as tx:
         review.request_review(

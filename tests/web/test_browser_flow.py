@@ -151,6 +151,12 @@ def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
     body = page.locator("body").inner_text()
     for internal in ("后勤处承办人", "logistics_handler", "研判员小李", "登记员小王", "经核查，价格上涨属实"):
         assert internal not in body
+    notices = page.locator("#notices").inner_text()
+    assert "受理告知书" in notices and "答复意见书" in notices and "交办单" not in notices
+    with page.expect_download() as download:
+        page.locator("#notices a", has_text="PDF").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert code not in download.value.url  # the code stays in the session
     page.screenshot(path=shots / "09-portal-status.png", full_page=True)
     page.check("input[name=satisfaction][value=satisfied]")
     page.check("input[name=resolved][value=true]")

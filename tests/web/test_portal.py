@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
+from docx import Document
+
 from service.ratelimit import EXTENSION_KEY, RateLimiter
-from tests.conftest import Harness
-from tests.web.helpers import replied_petition
+from tests.conftest import Harness, petition_body
+from tests.web.helpers import replied_petition, routed_petition
 from tests.web.support import WebClient
 
 SUBMISSION = {
@@ -142,3 +145,64 @@ def test_no_review_after_the_window(web: WebClient, harness: Harness) -> None:
     page = _track(web, detail["tracking_code"])
     assert 'action="/portal/review"' not in page
     assert "已超过请求复查的期限" in page
+
+
+def _supervised(harness: Harness) -> dict[str, int]:
+    """A routed petition under supervision: its notices by kind (acceptance, 交办单, 督办单)."""
+    api = harness.api
+    pid = routed_petition(harness)["id"]
+    api.post(f"/api/v1/petitions/{pid}/supervision", {"reason": "拖延"}, user="supervisor")
+    api.complete(
+        pid,
+        "issue_order",
+        "supervisor",
+        trigger="delay",
+        problem="拖延",
+        requirements="限期反馈",
+        feedback_days=10,
+    )
+    docs = api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
+    return {d["kind"]: d["id"] for d in docs} | {"petition": pid}
+
+
+def test_the_status_page_lists_only_the_petitioners_own_notices(web: WebClient, harness: Harness) -> None:
+    found = _supervised(harness)
+    code = harness.api.petition(found["petition"])["tracking_code"]
+    page = _track(web, code)
+    notice = found["acceptance_notice"]
+    assert "《受理告知书》" in page
+    assert f'href="/portal/documents/{notice}.pdf"' in page
+    assert f'href="/portal/documents/{notice}.docx"' in page
+    for internal in ("交办单", "督办单", f"/portal/documents/{found['dispatch_form']}."):
+        assert internal not in page
+    assert f"/portal/documents/{found['supervision_order']}." not in page
+    assert code not in "".join(re.findall(r'href="([^"]*)"', page))  # the code never enters a URL
+
+
+def test_the_petitioner_downloads_their_notice_and_nothing_else(web: WebClient, harness: Harness) -> None:
+    found = _supervised(harness)
+    other = harness.api.register(petition_body(title="另一件事"))
+    _track(web, harness.api.petition(found["petition"])["tracking_code"])
+    pdf = web.client.get(f"/portal/documents/{found['acceptance_notice']}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    docx = web.client.get(f"/portal/documents/{found['acceptance_notice']}.docx")
+    assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
+    assert "张三" in "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    other_notice = harness.api.get(f"/api/v1/petitions/{other['id']}/documents", user="assessor")
+    other_ids = [d["id"] for d in other_notice.get_json()["items"]]
+    for forbidden in (found["dispatch_form"], found["supervision_order"], *other_ids, 999_999):
+        response = web.get(f"/portal/documents/{forbidden}.pdf")
+        assert response.status_code == 404, forbidden
+        assert "文书不存在" in response.get_data(as_text=True)
+    web.post("/portal/forget")
+    response = web.get(f"/portal/documents/{found['acceptance_notice']}.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/portal/track")
+
+
+def test_notice_downloads_count_against_the_public_rate_limit(web: WebClient, harness: Harness) -> None:
+    found = _supervised(harness)
+    _track(web, harness.api.petition(found["petition"])["tracking_code"])
+    web.client.application.extensions[EXTENSION_KEY] = RateLimiter(lambda: 1, now=lambda: 60.0)
+    url = f"/portal/documents/{found['acceptance_notice']}.pdf"
+    assert [web.client.get(url).status_code for _ in range(2)] == [200, 429]
