@@ -16,6 +16,7 @@ ITEM_STATUSES = {
 }
 OPEN_STATUSES = frozenset(ITEM_STATUSES) - {"closed", "cancelled"}
 TRACKS = {"immediate": "立行立改", "ongoing": "持续推进"}
+DUPLICATE_STATUSES = {"proposed": "待研判", "merged": "已合并", "dismissed": "未合并"}
 REPORT_KINDS = {"progress": "月度进展", "closure": "整改结果", "review": "领导审核", "summary": "总结"}
 # What the petitioner's public timeline says about a governance item (no names, no internal notes).
 PUBLIC_LINKED = "您反映的问题已列入学校源头治理事项，明确了责任部门和解决时限"

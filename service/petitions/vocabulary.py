@@ -56,4 +56,14 @@ STATUSES = {
     "merged": "已合并",
 }
 CLOSED_STATUSES = frozenset({"closed", "not_accepted", "redirected", "merged"})
+# Supervision (督办): its row's status, and the step its process is at (the diagram's `status`).
+SUPERVISION_STATUSES = {"open": "督办中", "closed": "督办办结"}
+SUPERVISION_STAGES = {
+    "issued": "下达督办单",
+    "awaiting_feedback": "督办反馈",
+    "escalated": "提请校领导督办",
+    "reviewing": "审核反馈",
+    "closed": "督办办结",
+}
+REVIEW_VIA = {"public": "网上请求", "office": "信访办登记"}
 GROUP_VISIT_HEADCOUNT = 5
