@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -47,58 +47,66 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+_HASHED = (
+    "id",
+    "at",
+    "actor",
+    "action",
+    "instance_id",
+    "business_key",
+    "task_id",
+    "element_id",
+    "data",
+    "prev_hash",
+)
+
+
 def event_hash(event: AuditEvent) -> str:
-    body = {
-        "id": event.id,
-        "at": event.at.isoformat(),
-        "actor": event.actor,
-        "action": event.action,
-        "instance_id": event.instance_id,
-        "business_key": event.business_key,
-        "task_id": event.task_id,
-        "element_id": event.element_id,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-    }
+    return _digest({name: getattr(event, name) for name in _HASHED})
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    body = dict(fields, at=fields["at"].isoformat())
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-    return head
+def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) -> int:
+    """Chain `events` after the current head, inside the caller's transaction; return how many.
 
-
-def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) -> list[AuditEvent]:
-    """Chain `events` after the current head, inside the caller's transaction."""
+    Plain Core statements (lock the head row, one multi-row INSERT, one UPDATE): this runs in every
+    command, and the ORM's unit of work would cost more than the SQL."""
     if not events:
-        return []
+        return 0
     at = at.astimezone(UTC)  # the hash covers the stored (UTC) form, so verify() recomputes the same
-    head = _lock_head(session)
+    head = session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
+    ).one_or_none()
+    if head is None:
+        session.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS_HASH))
+        last_id, last_hash = 0, GENESIS_HASH
+    else:
+        last_id, last_hash = head
     rows = []
     for pending in events:
-        row = AuditEvent(
-            id=head.last_id + 1,
-            at=at,
-            actor=pending.actor,
-            action=pending.action,
-            instance_id=pending.instance_id,
-            business_key=pending.business_key,
-            task_id=pending.task_id,
-            element_id=pending.element_id,
-            data=to_json_value(pending.data),
-            prev_hash=head.last_hash,
-        )
-        row.hash = event_hash(row)
-        head.last_id, head.last_hash = row.id, row.hash
+        row: dict[str, Any] = {
+            "id": last_id + 1,
+            "at": at,
+            "actor": pending.actor,
+            "action": pending.action,
+            "instance_id": pending.instance_id,
+            "business_key": pending.business_key,
+            "task_id": pending.task_id,
+            "element_id": pending.element_id,
+            "data": to_json_value(pending.data),
+            "prev_hash": last_hash,
+        }
+        row["hash"] = _digest(row)
+        last_id, last_hash = row["id"], row["hash"]
         rows.append(row)
-    session.add_all(rows)
-    session.flush()
-    return rows
+    session.execute(insert(AuditEvent), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
+    return len(rows)
 
 
 @dataclass(frozen=True)

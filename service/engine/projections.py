@@ -100,7 +100,8 @@ def sync_human_tasks(
         if task_id in completed_by:
             row.completed_by = completed_by[task_id]
         closed.append(row)
-        _close_deadlines(session, task_id, finished=finished, now=now)
+        if row.deadline_rule is not None:  # only tasks with a computed deadline have a record to close
+            _close_deadlines(session, task_id, finished=finished, now=now)
     return TaskChanges(created, closed)
 
 
