@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import case, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.engine.calendar import Deadline, as_moment
@@ -74,33 +74,42 @@ def sync_human_tasks(
     now: datetime,
     completed_by: Mapping[str, str],
 ) -> TaskChanges:
-    """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks."""
-    open_rows = {
-        row.id: row
-        for row in session.query(HumanTask).filter(
-            HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN
+    """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks.
+
+    New rows and their deadlines go in as plain INSERTs (the objects handed back are not attached to
+    the session: listeners read them); closing touches only the rows that close."""
+    open_ids = set(
+        session.scalars(
+            select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
         )
-    }
+    )
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
-    created = [
-        _new_task(
-            session, instance, task=task, element=elements.get(element_id(task), {}), engine=engine, now=now
-        )
-        for task_id, task in ready.items()
-        if task_id not in open_rows
-    ]
+    created, deadlines = [], []
+    for task_id, task in ready.items():
+        if task_id not in open_ids:
+            row, deadline = _new_task(
+                instance, task=task, element=elements.get(element_id(task), {}), engine=engine, now=now
+            )
+            created.append(row)
+            if deadline is not None:
+                deadlines.append(deadline)
+    if created:
+        session.execute(insert(HumanTask), [_columns(row) for row in created])
+    if deadlines:
+        session.execute(insert(DeadlineRecord), [_columns(record) for record in deadlines])
     closed = []
-    for task_id, row in open_rows.items():
-        if task_id in ready:
+    for task_id in open_ids - ready.keys():
+        closing = session.get(HumanTask, task_id)  # the task just completed is already in the session
+        if closing is None:
             continue
         spiff_task = workflow.get_task_from_id(UUID(task_id)) if _known(workflow, task_id) else None
         finished = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED)
-        row.status = TASK_COMPLETED if finished else TASK_CANCELLED
-        row.completed_at = now
+        closing.status = TASK_COMPLETED if finished else TASK_CANCELLED
+        closing.completed_at = now
         if task_id in completed_by:
-            row.completed_by = completed_by[task_id]
-        closed.append(row)
-        if row.deadline_rule is not None:  # only tasks with a computed deadline have a record to close
+            closing.completed_by = completed_by[task_id]
+        closed.append(closing)
+        if closing.deadline_rule is not None:  # only tasks with a computed deadline have a record to close
             _close_deadlines(session, task_id, finished=finished, now=now)
     return TaskChanges(created, closed)
 
@@ -110,15 +119,20 @@ def _known(workflow: BpmnWorkflow, task_id: str) -> bool:
     return any(t.id == uuid for t in all_tasks(workflow))
 
 
+def _columns(row: HumanTask | DeadlineRecord) -> dict[str, Any]:
+    """The row's values for an INSERT (an unset autoincrement key is left to the database)."""
+    values = {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    return {key: value for key, value in values.items() if value is not None or key != "id"}
+
+
 def _new_task(
-    session: Session,
     instance: ProcessInstance,
     *,
     task: Task,
     element: Mapping[str, Any],
     engine: ScriptEngine,
     now: datetime,
-) -> HumanTask:
+) -> tuple[HumanTask, DeadlineRecord | None]:
     data = dict(task.data)
     group = element.get("candidate_groups")
     assignee = element.get("assignee")
@@ -134,20 +148,18 @@ def _new_task(
         status=TASK_OPEN,
         created_at=now,
     )
+    deadline = None
     due_expression = element.get("due_date")
     if due_expression:
         due = engine.environment.evaluate(_EXPRESSION.fullmatch(due_expression.strip()).group(1), data)  # type: ignore[union-attr]
         if isinstance(due, Deadline):
             row.due_at, row.deadline_rule = due.due_at, due.rule
-            session.add(
-                _deadline_row(
-                    instance_id=instance.id, task_id=row.id, element=row.element_id, due=due, now=now
-                )
+            deadline = _deadline_row(
+                instance_id=instance.id, task_id=row.id, element=row.element_id, due=due, now=now
             )
         elif due is not None:
             row.due_at = as_moment(due)
-    session.add(row)
-    return row
+    return row, deadline
 
 
 def _deadline_row(
