@@ -124,3 +124,37 @@ def parse_submission(
         else:
             data[name] = raw
     return data, errors
+
+
+def entered_values(
+    schema: Mapping[str, Any], data: Mapping[str, Any], order: Iterable[str] | None = None
+) -> list[tuple[str, str]]:
+    """What was entered on a form as (field title, readable value), in the form's field order
+    (`ui.order`, then the schema's): choices read by their `x-enum-labels`, yes/no as 是/否. Keys the
+    form does not know come last, as they are."""
+    properties: Mapping[str, Any] = schema.get("properties") or {}
+    names = [n for n in (order or []) if n in properties and n in data]
+    names += [n for n in properties if n in data and n not in names]
+    names += [n for n in data if n not in properties]
+    return [
+        (
+            str((properties.get(name) or {}).get("title") or name),
+            readable(properties.get(name) or {}, data[name]),
+        )
+        for name in names
+    ]
+
+
+def readable(prop: Mapping[str, Any], value: Any) -> str:
+    """One entered value as a person reads it."""
+    if value is None or value in ("", []):
+        return "—"
+    if isinstance(value, list):
+        return "、".join(readable(prop.get("items") or {}, item) for item in value)
+    labels: Mapping[str, Any] = prop.get("x-enum-labels") or {}
+    if isinstance(value, bool):
+        key = "true" if value else "false"
+        return str(labels.get(key) or dict(BOOLEAN_CHOICES)[key])
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{readable({}, v)}" for k, v in value.items())
+    return str(labels.get(str(value), value))

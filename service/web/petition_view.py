@@ -67,7 +67,9 @@ def petition_context(petition: Petition) -> dict[str, Any]:
         "detail": detail,
         "petition": petition,
         "departments": departments,
-        "timeline": timeline(events, names, departments),
+        "timeline": timeline(
+            events, names, departments, queries.completed_forms(session, services().runtime, events)
+        ),
         "path": path,
         "labels": LABELS,
         "category_names": dict(queries.categories(session)),

@@ -11,6 +11,7 @@ from service.audit.models import AuditEvent
 from service.clock import LOCAL_TZ
 from service.identity.roles import ROLE_LABELS
 from service.petitions.vocabulary import STATUSES
+from service.web.formrender import entered_values
 
 DUE_SOON = timedelta(days=2)
 DEADLINE_STATUSES = {"active": "计时中", "met": "已按期完成", "late": "已逾期", "closed": "已结束"}
@@ -80,6 +81,10 @@ _EVENT_LABELS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] 
     "supervision.escalated": lambda d, n: "督办升级",
     "supervision.closed": lambda d, n: "督办办结",
     "review.requested": lambda d, n: "请求复核" if d.get("level") == "recheck" else "请求复查",
+    "review.decided": lambda d, n: "登记复核意见" if d.get("level") == "recheck" else "登记复查意见",
+    "duplicate.proposed": lambda d, n: "发现疑似重复件",
+    "governance.linked": lambda d, n: f"列入源头治理事项 {d.get('item_id', '')}",
+    "governance.fixed": lambda d, n: "源头治理事项已整改销号",
     "case.owned": lambda d, n: "领导包案",
     "case.released": lambda d, n: "包案解除",
     "case.no_duty_leader": lambda d, n: "当日无值班领导",
@@ -92,19 +97,26 @@ class TimelineEntry:
     at: datetime
     actor: str
     text: str
-    details: dict[str, Any]
+    details: list[tuple[str, str]]  # what was entered: (field title, readable value)
     system: bool = False
 
 
 def timeline(
-    events: list[AuditEvent], names: Mapping[str, str], departments: Mapping[str, str]
+    events: list[AuditEvent],
+    names: Mapping[str, str],
+    departments: Mapping[str, str],
+    forms: Mapping[str, tuple[Mapping[str, Any], list[str]]] | None = None,
 ) -> list[TimelineEntry]:
-    """Staff timeline: who did what and when; a completed task shows what was entered."""
+    """Staff timeline: who did what and when; a completed task shows what was entered, by the
+    titles of its form's fields (`forms`: each completed task's schema and field order, by task id)."""
     entries = []
     for event in events:
         label = _EVENT_LABELS.get(event.action)
         text = label(event.data, departments) if label else event.action
-        details = dict(event.data.get("after") or {}) if event.action == "task.completed" else {}
+        details: list[tuple[str, str]] = []
+        if event.action == "task.completed":
+            schema, order = (forms or {}).get(event.task_id or "", ({}, []))
+            details = entered_values(schema, event.data.get("after") or {}, order)
         actor = actor_label(event.actor, names)
         entries.append(TimelineEntry(event.at, actor, text, details, system=event.actor == "system"))
     return entries

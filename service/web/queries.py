@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
-from service.engine.models import ProcessInstance
+from service.engine.models import HumanTask, ProcessInstance
 from service.engine.runtime import Runtime
+from service.errors import NotFound
 from service.petitions.models import Category, Petition
 
 
@@ -38,6 +40,32 @@ def form_order(session: Session, runtime: Runtime, instance_id: str, form_key: s
         return []
     form = runtime.versions.get(session, instance.version_id).forms.get(form_key) or {}
     return list((form.get("ui") or {}).get("order") or [])
+
+
+def completed_forms(
+    session: Session, runtime: Runtime, events: Iterable[AuditEvent]
+) -> dict[str, tuple[Mapping[str, Any], list[str]]]:
+    """The form of each task completed in `events`, by task id: its schema (choices resolved) and
+    field order, from the version its instance runs on; tasks whose row or instance is gone are
+    left out."""
+    ids = {e.task_id for e in events if e.action == "task.completed" and e.task_id}
+    if not ids:
+        return {}
+    forms: dict[tuple[str, str], tuple[Mapping[str, Any], list[str]] | None] = {}
+    found: dict[str, tuple[Mapping[str, Any], list[str]]] = {}
+    for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids))):
+        key = (row.instance_id, row.form_key)
+        if key not in forms:
+            try:
+                schema = runtime.task_form(session, row)[0]
+            except NotFound:
+                forms[key] = None
+            else:
+                forms[key] = (schema, form_order(session, runtime, row.instance_id, row.form_key))
+        form = forms[key]
+        if form is not None:
+            found[row.id] = form
+    return found
 
 
 def audit_events(
