@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,52 @@ def test_the_petition_page_shows_what_other_domains_know(page: Any, api: ApiClie
     supervision = page.locator("#supervision-list").inner_text()
     assert "重点督办" in supervision and "督办反馈" in supervision
     assert "省教育厅" in page.locator("#review-list").inner_text()
+    page.locator("ol.timeline details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    assert "甄别结论" in page.locator("ol.timeline").inner_text()
     page.screenshot(path=shots / "30-petition-followed.png", full_page=True)
     page.goto(f"/lang/en?next=/work/petitions/{pid}")
     assert "Supervision and review" in page.locator("#supervision").inner_text()
     page.screenshot(path=shots / "31-petition-followed-en.png", full_page=True)
+
+
+def test_the_menu_pages_in_chinese_and_english(page: Any, api: ApiClient, shots: Path) -> None:
+    today = date.today()
+    first, last = today.replace(day=1), today.replace(day=28)
+    generated = api.post(
+        "/api/v1/reception/roster/generate",
+        {"from": first.isoformat(), "to": last.isoformat(), "replace": True},
+        user="assessor",
+    )
+    assert generated.status_code == 201, generated.get_json()
+    login(page, "assessor")
+    menu = page.locator("header.topbar nav")
+    for label, url, shot in (
+        ("源头治理", "/work/governance", "32-governance"),
+        ("专项行动", "/work/campaigns", "33-campaigns"),
+        ("领导接访", "/work/reception/roster", "34-roster"),
+    ):
+        menu.get_by_role("link", name=label).click()
+        page.wait_for_url(re.compile(url))
+        assert menu.locator("a.active").inner_text() == label
+        page.wait_for_timeout(1200)  # let the charts finish their entry animation
+        page.screenshot(path=shots / f"{shot}.png", full_page=True)
+    page.wait_for_selector("#roster")
+    page.goto("/lang/en?next=/work/governance")
+    page.wait_for_selector("#chart-departments canvas")
+    assert "Source governance dashboard" in page.locator("h1").inner_text()
+    page.wait_for_timeout(1200)
+    page.screenshot(path=shots / "32-governance-en.png", full_page=True)
+    menu.get_by_role("link", name="Campaigns").click()
+    assert "Start a campaign" in page.locator("#start-campaign h2").inner_text()
+    page.screenshot(path=shots / "33-campaigns-en.png", full_page=True)
+    menu.get_by_role("link", name="Leaders' reception").click()
+    assert page.locator("#roster tbody tr").first.locator("td").nth(1).inner_text() in {
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    }
+    page.screenshot(path=shots / "34-roster-en.png", full_page=True)

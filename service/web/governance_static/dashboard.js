@@ -8,15 +8,18 @@
     var node = document.getElementById(id);
     if (node) { window.echarts.init(node).setOption(option); }
   }
+  var departments = document.getElementById("chart-departments");
+  var registered = (departments && departments.dataset.registered) || "登记";
+  var closed = (departments && departments.dataset.closed) || "办结";
   chart("chart-departments", {
     tooltip: { trigger: "axis" },
-    legend: { data: ["登记", "办结"] },
+    legend: { data: [registered, closed] },
     grid: { left: 40, right: 10, bottom: 80 },
     xAxis: { type: "category", data: data.departments.map(function (r) { return r[0]; }), axisLabel: { rotate: 30 } },
     yAxis: { type: "value" },
     series: [
-      { name: "登记", type: "bar", data: data.departments.map(function (r) { return r[1]; }) },
-      { name: "办结", type: "bar", data: data.departments.map(function (r) { return r[2]; }) }
+      { name: registered, type: "bar", data: data.departments.map(function (r) { return r[1]; }) },
+      { name: closed, type: "bar", data: data.departments.map(function (r) { return r[2]; }) }
     ]
   });
   chart("chart-channels", {
