@@ -33,11 +33,6 @@ _STATUS: dict[type[DomainError], int] = {
 }
 
 
-def status_for(kind: type[DomainError], status: int) -> None:
-    """Let an edge module give its own DomainError subclass an HTTP status (e.g. 429)."""
-    _STATUS[kind] = status
-
-
 _HTTP_TITLES = {
     400: "请求格式错误",
     401: "未登录或登录已过期",

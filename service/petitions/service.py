@@ -18,7 +18,7 @@ from service.engine.models import TASK_OPEN, DeadlineRecord, HumanTask
 from service.engine.runtime import Runtime
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.identity.models import Department
-from service.petitions import access
+from service.petitions import access, documents
 from service.petitions.access import Viewer
 from service.petitions.models import Category, Petition, PetitionDepartment, PetitionDocument
 from service.petitions.projection import business_key
@@ -282,14 +282,7 @@ def public_view(
         .where(AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS))
         .order_by(AuditEvent.id)
     ).all()
-    petitioner_docs = {
-        d.id
-        for d in session.scalars(
-            select(PetitionDocument).where(
-                PetitionDocument.petition_id == petition.id, PetitionDocument.for_petitioner.is_(True)
-            )
-        )
-    }
+    petitioner_docs = {d.id for d in documents.petitioner_documents(session, petition.id)}
     timeline = [
         {"at": event.at, "event": _PUBLIC_EVENTS[event.action](event.data)}
         for event in events
