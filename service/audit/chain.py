@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from service.db import table_of
 
 _BATCH = 2000
 
@@ -83,7 +84,7 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
         select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
     ).one_or_none()
     if head is None:
-        session.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS_HASH))
+        session.execute(insert(table_of(AuditHead)).values(id=1, last_id=0, last_hash=GENESIS_HASH))
         last_id, last_hash = 0, GENESIS_HASH
     else:
         last_id, last_hash = head
@@ -104,8 +105,12 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
         row["hash"] = _digest(row)
         last_id, last_hash = row["id"], row["hash"]
         rows.append(row)
-    session.execute(insert(AuditEvent), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
+    # Tables, not mapped classes: plain Core statements rather than the ORM's bulk paths.
+    session.execute(insert(table_of(AuditEvent)), rows)
+    head_table = table_of(AuditHead)
+    session.execute(
+        update(head_table).where(head_table.c.id == 1).values(last_id=last_id, last_hash=last_hash)
+    )
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
+from service.db import table_of
 from service.engine.calendar import Deadline, as_moment
 from service.engine.models import (
     TASK_CANCELLED,
@@ -94,9 +95,10 @@ def sync_human_tasks(
             if deadline is not None:
                 deadlines.append(deadline)
     if created:
-        session.execute(insert(HumanTask), [_columns(row) for row in created])
+        # The Table, not the mapped class: a plain Core INSERT, not the ORM's bulk path.
+        session.execute(insert(table_of(HumanTask)), [_columns(row) for row in created])
     if deadlines:
-        session.execute(insert(DeadlineRecord), [_columns(record) for record in deadlines])
+        session.execute(insert(table_of(DeadlineRecord)), [_columns(record) for record in deadlines])
     closed = []
     for task_id in open_ids - ready.keys():
         closing = session.get(HumanTask, task_id)  # the task just completed is already in the session
@@ -183,12 +185,12 @@ def _deadline_row(
 
 def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: datetime) -> None:
     """One statement: a finished task's deadline was met (or late); a cancelled task's is closed."""
-    status = case((DeadlineRecord.due_at >= now, "met"), else_="late") if finished else "closed"
+    table = table_of(DeadlineRecord)
+    status = case((table.c.due_at >= now, "met"), else_="late") if finished else "closed"
     session.execute(
-        update(DeadlineRecord)
-        .where(DeadlineRecord.task_id == task_id, DeadlineRecord.status == "active")
+        update(table)
+        .where(table.c.task_id == task_id, table.c.status == "active")
         .values(status=status, met_at=now if finished else None)
-        .execution_options(synchronize_session=False)
     )
 
 

@@ -50,6 +50,7 @@ from service.engine.models import (
     TASK_OPEN,
     HumanTask,
     ProcessInstance,
+    ProcessModel,
 )
 from service.engine.outcome import (
     AsOf,
@@ -325,20 +326,23 @@ class Runtime:
         self._run_engine(workflow.do_engine_steps, None)
         reached = projections.newly_completed(workflow, before)
         completing = outcome.command if isinstance(outcome.command, CompleteTask) else None
-        changes = projections.sync_human_tasks(
-            session,
-            instance=instance,
-            workflow=workflow,
-            elements=elements,
-            engine=engine,
-            now=outcome.now,
-            completed_by={completing.task_id: completing.actor.username} if completing else {},
-        )
-        outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
-        if outcome.version.has_timers:
-            outcome.fired_timers = projections.sync_timers(
-                session, instance=instance, workflow=workflow, now=outcome.now, as_of=engine.now()
+        # The projection queries do not depend on each other's pending changes: flush them all once,
+        # later, instead of once per query (the ORM's flush costs more than the SQL it sends).
+        with session.no_autoflush:
+            changes = projections.sync_human_tasks(
+                session,
+                instance=instance,
+                workflow=workflow,
+                elements=elements,
+                engine=engine,
+                now=outcome.now,
+                completed_by={completing.task_id: completing.actor.username} if completing else {},
             )
+            if outcome.version.has_timers:
+                outcome.fired_timers = projections.sync_timers(
+                    session, instance=instance, workflow=workflow, now=outcome.now, as_of=engine.now()
+                )
+        outcome.created_tasks, outcome.closed_tasks = changes.created, changes.closed
         outcome.reached = [
             (projections.element_id(t), elements.get(projections.element_id(t), {}).get("properties", {}))
             for t in reached
@@ -476,6 +480,14 @@ class Runtime:
         if task is None or not task.has_state(TaskState.READY):
             raise Conflict("任务当前不可办理")
         return task
+
+    def warm_specs(self) -> int:
+        """Parse the latest version of every deployed diagram now (at start-up), not on first use."""
+        with self.db.session() as session:
+            keys = session.scalars(select(ProcessModel.key).where(ProcessModel.kind == "bpmn")).all()
+            for key in keys:
+                self._loaded(session, self.versions.latest(session, key))
+        return len(keys)
 
     # -- reads used by the edges ---------------------------------------------------------------
     def form_schema(self, version: VersionSnapshot, form_key: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from celery import Celery
@@ -18,6 +19,9 @@ def worker_services() -> Services:
     global _services  # noqa: PLW0603 - one container per worker process
     if _services is None:
         _services = build_services(Settings())
+        _services.runtime.warm_specs()
+        gc.collect()
+        gc.freeze()  # keep start-up heaps (specs, mappers) out of every later collection
     return _services
 
 

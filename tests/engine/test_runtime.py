@@ -134,3 +134,12 @@ def test_events_appended_with_a_local_time_still_verify(harness: Harness) -> Non
         )
     with harness.db.session() as session:
         assert chain.verify(session).intact
+
+
+def test_start_up_parses_every_diagram_once_so_requests_never_do(harness: Harness) -> None:
+    runtime = harness.services.runtime
+    warmed = runtime.warm_specs()
+    assert warmed >= 5 and runtime.specs.parses == warmed  # petition, supervision, review, campaign, …
+    pid = harness.api.register(petition_body())["id"]
+    harness.api.complete(pid, "screening", "assessor", decision="accept")
+    assert runtime.specs.parses == warmed
