@@ -95,7 +95,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     if "poolclass" not in kwargs:
-        kwargs.update(pool_size=10, max_overflow=20)
+        # LIFO: the connection a request just released (its prepared statements warm) goes next.
+        kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
     # No pre-ping (one extra round trip per checkout); stale connections are recycled instead.
     return create_engine(url, pool_recycle=1800, **kwargs)
 
@@ -107,6 +108,12 @@ class Database:
         options: dict[str, Any] = {"expire_on_commit": False}
         self._sessions: sessionmaker[Session] = sessionmaker(bind=target, **options)
         self._readers: sessionmaker[Session] = self._sessions
+        if isinstance(target, Engine) and target.dialect.name == "postgresql":
+            # Reads need no transaction of their own (READ COMMITTED gives every statement a fresh
+            # snapshot anyway): autocommit saves BEGIN and ROLLBACK, and a ROLLBACK would also
+            # make psycopg drop its prepared statements on that connection.
+            reader_bind = target.execution_options(isolation_level="AUTOCOMMIT")
+            self._readers = sessionmaker(bind=reader_bind, **options)
         if isinstance(target, Connection):
             # Tests bind every session to one connection inside an outer transaction that is rolled
             # back afterwards: each unit of work becomes a SAVEPOINT, and read sessions join without
@@ -143,6 +150,11 @@ class Database:
             session.close()
         for hook in hooks:
             hook()
+
+    @staticmethod
+    def release(session: Session) -> None:
+        """Hand a read session's connection back to the pool; what it loaded stays usable."""
+        session.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()

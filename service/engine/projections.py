@@ -74,16 +74,21 @@ def sync_human_tasks(
     engine: ScriptEngine,
     now: datetime,
     completed_by: Mapping[str, str],
+    open_ids: set[str] | None = None,
 ) -> TaskChanges:
     """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks.
 
     New rows and their deadlines go in as plain INSERTs (the objects handed back are not attached to
-    the session: listeners read them); closing touches only the rows that close."""
-    open_ids = set(
-        session.scalars(
-            select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
+    the session: listeners read them); closing touches only the rows that close. `open_ids` saves
+    a query when the caller has just read the open rows under the instance lock."""
+    if open_ids is None:
+        open_ids = set(
+            session.scalars(
+                select(HumanTask.id).where(
+                    HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN
+                )
+            )
         )
-    )
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     created, deadlines = [], []
     for task_id, task in ready.items():

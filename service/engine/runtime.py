@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -152,11 +152,11 @@ class Runtime:
         outcome.record(
             "instance.started", model=version.model_key, version=version.version, data=command.data
         )
-        self._advance(session, outcome, workflow, engine, before=set())
+        self._advance(session, outcome, workflow, engine, before=set(), open_task_ids=set())
         return outcome
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
-        row, instance = self._lock_task(session, command.task_id)
+        row, instance, open_task_ids = self._lock_task(session, command.task_id)
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if row.assignee is not None and row.assignee != command.actor.username:
@@ -181,11 +181,11 @@ class Runtime:
         )
         task.data.update(data)
         self._run_engine(task.run, row.element_id)
-        self._advance(session, outcome, workflow, engine, before=before)
+        self._advance(session, outcome, workflow, engine, before=before, open_task_ids=open_task_ids)
         return outcome
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
-        row, instance = self._lock_task(session, command.task_id)
+        row, instance, _ = self._lock_task(session, command.task_id)
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         actor = command.actor
@@ -320,6 +320,7 @@ class Runtime:
         engine: ScriptEngine,
         *,
         before: set[UUID],
+        open_task_ids: set[str] | None = None,
     ) -> None:
         """Engine steps, then every projection, listener and audit event of this command."""
         instance, elements = outcome.instance, outcome.version.elements
@@ -337,6 +338,7 @@ class Runtime:
                 engine=engine,
                 now=outcome.now,
                 completed_by={completing.task_id: completing.actor.username} if completing else {},
+                open_ids=open_task_ids,
             )
             if outcome.version.has_timers:
                 outcome.fired_timers = projections.sync_timers(
@@ -455,8 +457,10 @@ class Runtime:
             raise NotFound("流程实例不存在")
         return instance
 
-    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
-        """Lock the task's instance first, then read the task: what we read is what the lock protects."""
+    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance, set[str]]:
+        """Lock the task's instance first, then read the task: what we read is what the lock protects.
+
+        The same read brings the instance's other open tasks, whose ids the projection needs."""
         owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
         instance = session.execute(
             select(ProcessInstance)
@@ -464,12 +468,23 @@ class Runtime:
             .with_for_update()
             .execution_options(populate_existing=True)
         ).scalar_one_or_none()
-        row = session.execute(
-            select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if row is None or instance is None:
+        if instance is None:
             raise NotFound("任务不存在")
-        return row, instance
+        rows = session.scalars(
+            select(HumanTask)
+            .where(
+                or_(
+                    HumanTask.id == task_id,
+                    and_(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN),
+                )
+            )
+            .execution_options(populate_existing=True)
+        ).all()
+        row = next((candidate for candidate in rows if candidate.id == task_id), None)
+        if row is None:
+            raise NotFound("任务不存在")
+        open_ids = {r.id for r in rows if r.instance_id == instance.id and r.status == TASK_OPEN}
+        return row, instance, open_ids
 
     @staticmethod
     def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Task:
