@@ -41,7 +41,7 @@ def list_open(query: dict[str, Any]) -> dict[str, Any]:
 def show(task_id: str) -> dict[str, Any]:
     row, _ = tasks.get_task(session(), current_user(), task_id)
     runtime = services().runtime
-    schema, title = runtime.task_form(session(), row)
+    schema, title = runtime.forms.of_task(session(), row)
     attributes = {column.key: getattr(row, column.key) for column in HumanTask.__table__.columns}
     return attributes | {
         "form_schema": schema,

@@ -15,6 +15,7 @@ from service.audit.chain import PendingEvent
 from service.engine.commands import Command
 from service.engine.models import (
     INSTANCE_RUNNING,
+    TASK_CANCELLED,
     TIMER_CANCELLED,
     TIMER_INCIDENT,
     TIMER_PENDING,
@@ -65,6 +66,38 @@ class Outcome:
                 data=data,
             )
         )
+
+    def record_system_events(self) -> None:
+        """The engine's own steps in this command: timers fired, tasks created and cancelled."""
+        for timer in self.fired_timers:
+            self.record(
+                "timer.fired",
+                actor="system",
+                element_id=timer.element_id,
+                timer_id=timer.id,
+                due_at=timer.due_at,
+                kind=timer.kind,
+            )
+        for row in self.created_tasks:
+            self.record(
+                "task.created",
+                actor="system",
+                task_id=row.id,
+                element_id=row.element_id,
+                title=row.title,
+                candidate_group=row.candidate_group,
+                due_at=row.due_at,
+                deadline_rule=row.deadline_rule,
+            )
+        for row in self.closed_tasks:
+            if row.status == TASK_CANCELLED:
+                self.record(
+                    "task.cancelled",
+                    actor="system",
+                    task_id=row.id,
+                    element_id=row.element_id,
+                    title=row.title,
+                )
 
 
 class InstanceListener(Protocol):

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,8 @@ from service.engine.commands import (
     RecomputeTimers,
     StartInstance,
 )
-from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
+from service.engine.forms import OptionSource
+from service.engine.locks import lock_instance, lock_task
 from service.engine.models import (
     INSTANCE_CANCELLED,
     INSTANCE_COMPLETED,
@@ -65,8 +66,9 @@ from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
 from service.engine.scripting import ScriptEngine
 from service.engine.specs import LoadedSpec, SpecCache, load_specs, parse_xml
 from service.engine.state import StateCodec, prune
+from service.engine.task_forms import TaskForms
 from service.engine.versions import VersionSnapshot, VersionStore
-from service.errors import Conflict, Forbidden, Invalid, NotFound, ProcedureError
+from service.errors import Conflict, Forbidden, NotFound, ProcedureError
 
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
@@ -87,18 +89,17 @@ class Runtime:
         self.versions = VersionStore()
         self.codec = StateCodec()
         self.listeners: list[InstanceListener] = []
-        self.validators: dict[str, list[TaskValidator]] = {}
-        self.option_sources: dict[str, OptionSource] = {}
+        self.forms = TaskForms(self.versions)
 
     # -- extension points (domains register these at start-up) ---------------------------------
     def add_listener(self, listener: InstanceListener) -> None:
         self.listeners.append(listener)
 
     def add_validator(self, form_key: str, validator: TaskValidator) -> None:
-        self.validators.setdefault(form_key, []).append(validator)
+        self.forms.validators.setdefault(form_key, []).append(validator)
 
     def add_option_source(self, name: str, source: OptionSource) -> None:
-        self.option_sources[name] = source
+        self.forms.option_sources[name] = source
 
     # -- the one write path --------------------------------------------------------------------
     def execute(self, command: Command, *, session: Session | None = None) -> Outcome:
@@ -156,7 +157,7 @@ class Runtime:
         return outcome
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
-        row, instance, open_task_ids = self._lock_task(session, command.task_id)
+        row, instance, open_task_ids = lock_task(session, command.task_id)
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if row.assignee is not None and row.assignee != command.actor.username:
@@ -164,7 +165,7 @@ class Runtime:
         if not command.actor.may_work_on(row.candidate_group, row.assignee):
             raise Forbidden("无权办理此任务")
         version = self.versions.get(session, instance.version_id)
-        data = self._validate(session, version, row, command.data)
+        data = self.forms.validate(session, version, row, command.data)
         now = self.clock.now()
         engine = ScriptEngine(self.clock, self.calendar())
         workflow = self._load(session, instance, version, engine)
@@ -185,7 +186,7 @@ class Runtime:
         return outcome
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
-        row, instance, _ = self._lock_task(session, command.task_id)
+        row, instance, _ = lock_task(session, command.task_id)
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         actor = command.actor
@@ -211,7 +212,7 @@ class Runtime:
         return outcome
 
     def _fire_timers(self, session: Session, command: FireTimers) -> Outcome:
-        instance = self._lock_instance(session, command.instance_id)
+        instance = lock_instance(session, command.instance_id)
         version = self.versions.get(session, instance.version_id)
         if instance.status != INSTANCE_RUNNING:
             outcome = Outcome(command, instance, version, self.clock.now())
@@ -226,7 +227,7 @@ class Runtime:
         return outcome
 
     def _cancel(self, session: Session, command: CancelInstance) -> Outcome:
-        instance = self._lock_instance(session, command.instance_id)
+        instance = lock_instance(session, command.instance_id)
         if instance.status != INSTANCE_RUNNING:
             raise Conflict("流程实例已结束")
         version = self.versions.get(session, instance.version_id)
@@ -245,7 +246,7 @@ class Runtime:
         return outcome
 
     def _migrate(self, session: Session, command: MigrateInstance) -> Outcome:
-        instance = self._lock_instance(session, command.instance_id)
+        instance = lock_instance(session, command.instance_id)
         current = self.versions.get(session, instance.version_id)
         target, the_plan = self._plan(session, instance, command.to_version)
         if not the_plan.can_migrate:
@@ -274,7 +275,7 @@ class Runtime:
         return outcome
 
     def _recompute_timers(self, session: Session, command: RecomputeTimers) -> Outcome:
-        instance = self._lock_instance(session, command.instance_id)
+        instance = lock_instance(session, command.instance_id)
         version = self.versions.get(session, instance.version_id)
         engine = ScriptEngine(self.clock, self.calendar())
         workflow = self._load(session, instance, version, engine)
@@ -361,35 +362,7 @@ class Runtime:
         if workflow.is_completed():
             instance.status, instance.ended_at = INSTANCE_COMPLETED, outcome.now
             outcome.record("instance.completed")
-        for timer in outcome.fired_timers:
-            outcome.record(
-                "timer.fired",
-                actor="system",
-                element_id=timer.element_id,
-                timer_id=timer.id,
-                due_at=timer.due_at,
-                kind=timer.kind,
-            )
-        for row in changes.created:
-            outcome.record(
-                "task.created",
-                actor="system",
-                task_id=row.id,
-                element_id=row.element_id,
-                title=row.title,
-                candidate_group=row.candidate_group,
-                due_at=row.due_at,
-                deadline_rule=row.deadline_rule,
-            )
-        for row in changes.closed:
-            if row.status == TASK_CANCELLED:
-                outcome.record(
-                    "task.cancelled",
-                    actor="system",
-                    task_id=row.id,
-                    element_id=row.element_id,
-                    title=row.title,
-                )
+        outcome.record_system_events()
         prune(workflow)
         instance.state = self.codec.dump(workflow)
         instance.updated_at = outcome.now
@@ -415,22 +388,6 @@ class Runtime:
             where = getattr(getattr(error, "task_spec", None), "bpmn_id", None) or element
             raise ProcedureError(f"流程执行失败（{where or '引擎'}）：{error}") from error
 
-    def _validate(
-        self, session: Session, version: VersionSnapshot, row: HumanTask, submitted: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """The submission with the form's defaults filled in, or Invalid with every field's problem."""
-        schema = self.form_schema(version, row.form_key)
-        if not isinstance(submitted, Mapping):
-            raise Invalid("表单数据未通过校验", errors={"data": "表单数据必须是一个对象"})
-        data = with_defaults(schema, submitted)
-        errors = validate_submission(schema, data)
-        if not errors:
-            for validator in self.validators.get(row.form_key, []):
-                errors.update(validator(session, row, data))
-        if errors:
-            raise Invalid("表单数据未通过校验", errors=errors)
-        return data
-
     # -- loading -------------------------------------------------------------------------------
     def _loaded(self, session: Session, version: VersionSnapshot) -> LoadedSpec:
         def load() -> LoadedSpec:
@@ -444,47 +401,6 @@ class Runtime:
     ) -> BpmnWorkflow:
         loaded = self._loaded(session, version)
         return self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
-
-    def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
-        statement = (
-            select(ProcessInstance)
-            .where(ProcessInstance.id == instance_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        instance = session.execute(statement).scalar_one_or_none()
-        if instance is None:
-            raise NotFound("流程实例不存在")
-        return instance
-
-    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance, set[str]]:
-        """Lock the task's instance first, then read the task: what we read is what the lock protects.
-
-        The same read brings the instance's other open tasks, whose ids the projection needs."""
-        owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-        instance = session.execute(
-            select(ProcessInstance)
-            .where(ProcessInstance.id == owner)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if instance is None:
-            raise NotFound("任务不存在")
-        rows = session.scalars(
-            select(HumanTask)
-            .where(
-                or_(
-                    HumanTask.id == task_id,
-                    and_(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN),
-                )
-            )
-            .execution_options(populate_existing=True)
-        ).all()
-        row = next((candidate for candidate in rows if candidate.id == task_id), None)
-        if row is None:
-            raise NotFound("任务不存在")
-        open_ids = {r.id for r in rows if r.instance_id == instance.id and r.status == TASK_OPEN}
-        return row, instance, open_ids
 
     @staticmethod
     def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Task:
@@ -505,21 +421,6 @@ class Runtime:
         return len(keys)
 
     # -- reads used by the edges ---------------------------------------------------------------
-    def form_schema(self, version: VersionSnapshot, form_key: str) -> dict[str, Any]:
-        form = version.forms.get(form_key)
-        if form is None:
-            raise NotFound(f"表单 {form_key} 不存在")
-        return resolve_options(form["schema"], self.option_sources)
-
-    def task_form(self, session: Session, row: HumanTask) -> tuple[dict[str, Any], str]:
-        """The task's form schema (choices resolved) and title, from the version it was deployed with."""
-        instance = session.get(ProcessInstance, row.instance_id)
-        if instance is None:
-            raise NotFound("流程实例不存在")
-        version = self.versions.get(session, instance.version_id)
-        title = str(version.forms.get(row.form_key, {}).get("title", row.form_key))
-        return self.form_schema(version, row.form_key), title
-
     def task_data(self, session: Session, row: HumanTask) -> dict[str, Any]:
         """The variables a task's form starts with: the fields it declares, or what `x-default-from`
         names (e.g. the routing table's proposal prefills the department)."""
@@ -537,6 +438,3 @@ class Runtime:
             if key not in start and source in task.data:
                 start[key] = task.data[source]
         return start
-
-    def count_instances(self, session: Session) -> int:
-        return int(session.scalar(select(func.count()).select_from(ProcessInstance)) or 0)

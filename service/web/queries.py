@@ -57,7 +57,7 @@ def completed_forms(
         key = (row.instance_id, row.form_key)
         if key not in forms:
             try:
-                schema = runtime.task_form(session, row)[0]
+                schema = runtime.forms.of_task(session, row)[0]
             except NotFound:
                 forms[key] = None
             else:

@@ -88,7 +88,7 @@ def _task_page(
     user = context.current_user()
     row, petition = task_service.get_task(db(), user, task_id)
     runtime = services().runtime
-    schema, form_title = runtime.task_form(db(), row)
+    schema, form_title = runtime.forms.of_task(db(), row)
     start = values if values is not None else runtime.task_data(db(), row)
     order = queries.form_order(db(), runtime, row.instance_id, row.form_key)
     fields = formrender.build_fields(schema, start, errors, order)
@@ -127,7 +127,7 @@ def show(task_id: str) -> str:
 def complete(task_id: str) -> Response | tuple[str, int]:
     actor = context.actor()
     row, _ = task_service.get_task(db(), context.current_user(), task_id)
-    schema, _ = services().runtime.task_form(db(), row)
+    schema, _ = services().runtime.forms.of_task(db(), row)
     data, errors = formrender.parse_submission(schema, request.form)
     try:
         if errors:

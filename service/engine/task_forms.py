@@ -1,0 +1,53 @@
+"""The forms of user tasks: the schema pinned with the task's version, its choices resolved from the
+domains' option sources, and every submission validated before the engine sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
+from service.engine.models import HumanTask, ProcessInstance
+from service.engine.outcome import TaskValidator
+from service.engine.versions import VersionSnapshot, VersionStore
+from service.errors import Invalid, NotFound
+
+
+class TaskForms:
+    def __init__(self, versions: VersionStore) -> None:
+        self.versions = versions
+        self.validators: dict[str, list[TaskValidator]] = {}
+        self.option_sources: dict[str, OptionSource] = {}
+
+    def schema(self, version: VersionSnapshot, form_key: str) -> dict[str, Any]:
+        form = version.forms.get(form_key)
+        if form is None:
+            raise NotFound(f"表单 {form_key} 不存在")
+        return resolve_options(form["schema"], self.option_sources)
+
+    def validate(
+        self, session: Session, version: VersionSnapshot, row: HumanTask, submitted: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The submission with the form's defaults filled in, or Invalid with every field's problem."""
+        schema = self.schema(version, row.form_key)
+        if not isinstance(submitted, Mapping):
+            raise Invalid("表单数据未通过校验", errors={"data": "表单数据必须是一个对象"})
+        data = with_defaults(schema, submitted)
+        errors = validate_submission(schema, data)
+        if not errors:
+            for validator in self.validators.get(row.form_key, []):
+                errors.update(validator(session, row, data))
+        if errors:
+            raise Invalid("表单数据未通过校验", errors=errors)
+        return data
+
+    def of_task(self, session: Session, row: HumanTask) -> tuple[dict[str, Any], str]:
+        """The task's form schema (choices resolved) and title, from the version it was deployed with."""
+        instance = session.get(ProcessInstance, row.instance_id)
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        version = self.versions.get(session, instance.version_id)
+        title = str(version.forms.get(row.form_key, {}).get("title", row.form_key))
+        return self.schema(version, row.form_key), title
