@@ -51,11 +51,31 @@ function report(kind, title, items) {
   }
 }
 
+// Fit the whole diagram into the part of the canvas the palette does not cover (fit-viewport
+// alone puts the pool's left edge and the start event under the palette).
+function fitRightOfPalette(canvas) {
+  const palette = container.querySelector(".djs-palette");
+  const left = (palette ? palette.getBoundingClientRect().width : 60) + 24;
+  const margin = 16;
+  const { inner, outer } = canvas.viewbox();
+  const scale = Math.min(
+    (outer.width - left - margin) / inner.width,
+    (outer.height - 2 * margin) / inner.height,
+    1,
+  );
+  canvas.viewbox({
+    x: inner.x - left / scale,
+    y: inner.y - margin / scale,
+    width: outer.width / scale,
+    height: outer.height / scale,
+  });
+}
+
 async function load() {
   const response = await fetch(container.dataset.xmlUrl, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   await modeler.importXML(await response.text());
-  modeler.get("canvas").zoom("fit-viewport", "auto");
+  fitRightOfPalette(modeler.get("canvas"));
   saveButton.disabled = false;
   container.dataset.ready = "true";
 }
