@@ -43,7 +43,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         key=lambda p: (DEPLOY_ORDER[p.suffix], p.name),
     )
     status = _deploy(services, files)
-    if status == 0 and not args.no_demo:
+    if status == 0 and args.demo:
         with services.db.transaction() as session:
             created = seed.seed_demo_users(session, services.clock.now())
         if created:
@@ -266,7 +266,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from service.server import serve
 
-    status = cmd_init(argparse.Namespace(no_demo=False))
+    status = cmd_init(argparse.Namespace(demo=True))
     if status != 0:
         return status
     return serve(port=args.port or int(os.environ.get("PORT", "5000")))
@@ -329,7 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int)
     run.set_defaults(handler=cmd_run)
     init = sub.add_parser("init", help="create/upgrade the schema and deploy processes/ and forms/")
-    init.add_argument("--no-demo", action="store_true", help="do not seed the demo users")
+    init.add_argument(
+        "--demo",
+        action="store_true",
+        help="on an empty database, also seed the demo users (password demo), leaders, campaign and roster",
+    )
     init.set_defaults(handler=cmd_init)
     deploy = sub.add_parser("deploy", help="validate and deploy BPMN/DMN/form files")
     deploy.add_argument("files", nargs="+")

@@ -6,8 +6,12 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from service.cli import main
+from service.config import Settings
+from service.container import build_services
+from service.identity.models import User
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,11 +27,26 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_init_deploys_and_seeds_and_is_idempotent(scratch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_deploys_and_is_idempotent_and_seeds_no_demo_accounts(
+    scratch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     assert main(["init"]) == 0
     out = capsys.readouterr().out
     assert "petition.bpmn: bpmn petition v1 (unchanged)" in out and "seeded" not in out
+    assert _user_count() == 0  # a production `init` creates no accounts with a known password
+    assert main(["init", "--demo"]) == 0
+    assert "seeded 9 demo users" in capsys.readouterr().out
+    assert _user_count() >= 9
+
+
+def _user_count() -> int:
+    services = build_services(Settings())
+    try:
+        with services.db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(User)) or 0)
+    finally:
+        services.db.dispose()
 
 
 def test_deploy_refuses_an_invalid_diagram_with_exit_2_and_the_reasons(

@@ -62,4 +62,5 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(governance_api.blp)  # /api/v1/governance/items, /api/v1/petitions/<id>/duplicates
     api.register_blueprint(documents_api.blp)  # /api/v1/documents, petition and public notices, templates
     problems.install(app)
+    app.before_request(context.authenticate_api_request)
     app.teardown_appcontext(context.close_session)

@@ -10,7 +10,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.governance import ReportSchema
 from service.governance import access, metrics, report, snapshots
@@ -116,6 +116,7 @@ def get_snapshot(snapshot_id: int) -> Any:
 
 
 @blp.route("/snapshots", methods=["POST"])
+@caller_first(require_role, *access.MAY_SNAPSHOT)
 @blp.arguments(SnapshotRequestSchema)
 @blp.response(201, SnapshotSchema)
 def take_snapshot(body: dict[str, Any]) -> Any:

@@ -16,7 +16,7 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import require_role, services, session
+from service.api.context import caller_first, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.audit import export, queries
 from service.audit.chain import verify
@@ -72,6 +72,7 @@ class VerificationSchema(BaseSchema):
 
 
 @blp.route("", methods=["GET"])
+@caller_first(require_role, *READERS)
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditPageSchema)
 def search(query: dict[str, Any]) -> Any:

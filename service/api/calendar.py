@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.clock import to_local
 from service.engine import holiday_import, holidays
@@ -118,6 +118,7 @@ def list_days(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/days/<day>", methods=["PUT"])
+@caller_first(require_role, ADMIN)
 @blp.arguments(DayOverrideSchema)
 @blp.response(200, DaySchema)
 def override_day(body: dict[str, Any], day: str) -> dict[str, Any]:
@@ -174,6 +175,7 @@ def list_rules() -> dict[str, Any]:
 
 
 @blp.route("/rules/<rule_id>", methods=["PATCH"])
+@caller_first(require_role, ADMIN)
 @blp.arguments(RuleChangeSchema)
 @blp.response(200, RuleSchema)
 def update_rule(body: dict[str, Any], rule_id: str) -> Any:

@@ -9,7 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.public import hit_client
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.documents import render, templates
@@ -112,6 +112,7 @@ def list_templates() -> dict[str, Any]:
 
 
 @blp.route("/document-templates/<kind>", methods=["PUT"])
+@caller_first(require_role, ADMIN)
 @blp.arguments(TemplateUpdateSchema)
 @blp.response(200, TemplateSchema)
 def replace_template(body: dict[str, Any], kind: str) -> Any:

@@ -9,7 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.governance import ReportSchema
 from service.clock import to_local
@@ -139,6 +139,7 @@ def list_items(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/governance/items", methods=["POST"])
+@caller_first(require_role, *access.MAY_OPEN_ITEMS)
 @blp.arguments(OpenItemSchema)
 @blp.response(201, ReportSchema)
 def open_item(body: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +153,7 @@ def open_item(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/governance/items/from-hot-issue", methods=["POST"])
+@caller_first(require_role, *access.MAY_OPEN_ITEMS)
 @blp.arguments(FromHotIssueSchema)
 @blp.response(201, ReportSchema)
 def open_from_hot_issue(body: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +191,7 @@ def get_item(item_id: int) -> dict[str, Any]:
 
 
 @blp.route("/governance/items/<int:item_id>/petitions", methods=["POST"])
+@caller_first(require_role, *access.MAY_OPEN_ITEMS)
 @blp.arguments(LinkSchema)
 @blp.response(200, ReportSchema)
 def link(body: dict[str, Any], item_id: int) -> dict[str, Any]:

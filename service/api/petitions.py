@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from service.api.context import current_user, services, session
+from service.api.context import caller_first, current_user, services, session
 from service.api.schemas.petitions import (
     HistorySchema,
     PetitionCreatedSchema,
@@ -22,13 +22,17 @@ from service.petitions.access import Viewer
 blp = Blueprint("petitions", __name__, url_prefix="/api/v1/petitions", description="信访事项")
 
 
+def _may_register() -> None:
+    if not Viewer.of(current_user()).may_register:
+        raise Forbidden("只有登记员和研判员可以登记信访事项")
+
+
 @blp.route("", methods=["POST"])
+@caller_first(_may_register)
 @blp.arguments(PetitionCreateSchema)
 @blp.response(201, PetitionCreatedSchema)
 def register(body: dict[str, Any]) -> Any:
     user = current_user()
-    if not Viewer.of(user).may_register:
-        raise Forbidden("只有登记员和研判员可以登记信访事项")
     app = services()
     with app.db.transaction() as tx:
         return petitions.register_petition(

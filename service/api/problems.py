@@ -54,10 +54,13 @@ def problem(
     detail: str,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> Response:
+    """RFC 7807: `errors` maps field paths to messages; `extensions` are further members."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
+    body.update(extensions)
     response = Response(
         json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
     )
@@ -76,12 +79,12 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
             else:
                 flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        flat[prefix or "data"] = "；".join(messages)
+        flat[prefix or "_body"] = "；".join(messages)
     elif isinstance(messages, list):
         for index, item in enumerate(messages):
             flat.update(_flatten(item, f"{prefix}.{index}"))
     else:
-        flat[prefix or "data"] = str(messages)
+        flat[prefix or "_body"] = str(messages)
     return flat
 
 
@@ -104,7 +107,8 @@ def install(app: Flask) -> None:
             422,
             "流程定义未通过校验",
             f"共 {len(error.problems)} 个问题",
-            errors | {"problems": [p.as_dict() for p in error.problems]},
+            errors,
+            problems=[p.as_dict() for p in error.problems],
         )
 
     @app.errorhandler(HTTPException)

@@ -6,7 +6,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.engine import catalog
 from service.engine.bulk_migration import migrate_instances
@@ -112,7 +112,9 @@ def deploy() -> Any:
         deployed = deploy_source(
             tx, source=source, filename=filename, actor=user.username, roles=ROLES, now=app.clock.now()
         )
-    return deployed, 201 if deployed.created else 200
+    # 201 also when identical content returns the existing version (`created` false): the
+    # contract promises 201 with the version a client should use.
+    return deployed, 201
 
 
 class DiffQuerySchema(BaseSchema):
@@ -135,6 +137,7 @@ def diff(query: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 @blp.route("/process-models/<key>/migrations", methods=["POST"])
+@caller_first(require_role, ADMIN)
 @blp.arguments(MigrateSchema)
 @blp.response(200)
 def migrate_model(body: dict[str, Any], key: str) -> dict[str, Any]:
@@ -151,6 +154,7 @@ def migrate_model(body: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 @blp.route("/process-instances/<instance_id>/migrate", methods=["POST"])
+@caller_first(require_role, ADMIN)
 @blp.arguments(MigrateSchema)
 @blp.response(200)
 def migrate_instance(body: dict[str, Any], instance_id: str) -> dict[str, Any]:

@@ -38,6 +38,9 @@ def hit_client() -> None:
 @blp.response(201, PublicCreatedSchema)
 def submit(body: dict[str, Any]) -> Any:
     hit_client()
+    # An online submission is received when it reaches the server: a submitter cannot start the
+    # statutory clocks at a moment of their choosing.
+    body.pop("received_at", None)
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.register_petition(

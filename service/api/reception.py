@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from service.api.context import current_user, require_role, require_writer, services, session
+from service.api.context import caller_first, current_user, require_role, require_writer, services, session
 from service.api.schemas.reception import (
     AppointmentSchema,
     AssignSchema,
@@ -77,6 +77,7 @@ def list_roster(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/roster/generate", methods=["POST"])
+@caller_first(_editor)
 @blp.arguments(GenerateSchema)
 @blp.response(201, RosterSchema)
 def generate(body: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +98,7 @@ def generate(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/roster/swap", methods=["POST"])
+@caller_first(_editor)
 @blp.arguments(SwapSchema)
 @blp.response(200, RosterSchema)
 def swap(body: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +111,7 @@ def swap(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/roster/<string:day>", methods=["PUT"])
+@caller_first(_editor)
 @blp.arguments(AssignSchema)
 @blp.response(200, DutyDaySchema)
 def assign(body: dict[str, Any], day: str) -> Any:
@@ -140,6 +143,7 @@ def _date(text: str) -> date:
 
 
 @blp.route("/sessions", methods=["GET"])
+@caller_first(require_role, *SEE_ALL_ROLES)
 @blp.arguments(SessionQuerySchema, location="query")
 @blp.response(200, SessionListSchema)
 def list_sessions(query: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +153,7 @@ def list_sessions(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/sessions", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(SessionCreateSchema)
 @blp.response(201, SessionSchema)
 def create_session(body: dict[str, Any]) -> Any:
@@ -186,6 +191,7 @@ def show_session(session_id: int) -> _SessionDetail:
 
 
 @blp.route("/sessions/<int:session_id>/appointments", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(BookSchema)
 @blp.response(201, AppointmentSchema)
 def book(body: dict[str, Any], session_id: int) -> Any:
@@ -195,6 +201,7 @@ def book(body: dict[str, Any], session_id: int) -> Any:
 
 
 @blp.route("/appointments/<int:appointment_id>/close", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(CloseAppointmentSchema)
 @blp.response(200, AppointmentSchema)
 def close_appointment(body: dict[str, Any], appointment_id: int) -> Any:
@@ -206,6 +213,7 @@ def close_appointment(body: dict[str, Any], appointment_id: int) -> Any:
 
 
 @blp.route("/sessions/<int:session_id>/cases", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(FieldCaseSchema)
 @blp.response(201, SessionCaseSchema)
 def add_case(body: dict[str, Any], session_id: int) -> Any:
@@ -215,6 +223,7 @@ def add_case(body: dict[str, Any], session_id: int) -> Any:
 
 
 @blp.route("/sessions/<int:session_id>/record", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(RecordSchema)
 @blp.response(200, SessionDetailSchema)
 def record(body: dict[str, Any], session_id: int) -> _SessionDetail:
@@ -238,6 +247,7 @@ def cancel(session_id: int) -> Any:
 
 
 @blp.route("/cases", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(TakeCaseSchema)
 @blp.response(201, OwnershipSchema)
 def take(body: dict[str, Any]) -> Any:
@@ -254,6 +264,7 @@ def take(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/cases/<int:petition_id>/release", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(ReleaseSchema)
 @blp.response(200, OwnershipSchema)
 def release(body: dict[str, Any], petition_id: int) -> Any:
@@ -288,6 +299,7 @@ def my_cases(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/instructions", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(InstructionCreateSchema)
 @blp.response(201, InstructionSchema)
 def instruct(body: dict[str, Any]) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.petitions import ReviewRequestSchema, ReviewWindowSchema
 from service.identity.roles import ASSESSOR, REGISTRAR
@@ -52,6 +52,7 @@ def list_reviews(petition_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:petition_id>/reviews", methods=["POST"])
+@caller_first(require_role, REGISTRAR, ASSESSOR)
 @blp.arguments(ReviewRequestSchema)
 @blp.response(201, ReviewListSchema)
 def request_review(body: dict[str, Any], petition_id: int) -> dict[str, Any]:

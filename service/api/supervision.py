@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import current_user, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.identity.roles import AUDITOR, LEADER, OFFICE_ROLES, SUPERVISOR
 from service.identity.service import actor_for
@@ -47,6 +47,7 @@ class SupervisionQuerySchema(BaseSchema):
 
 
 @blp.route("/petitions/<int:petition_id>/supervision", methods=["POST"])
+@caller_first(require_role, SUPERVISOR)
 @blp.arguments(SuperviseSchema)
 @blp.response(201, SupervisionSchema)
 def supervise(body: dict[str, Any], petition_id: int) -> Any:

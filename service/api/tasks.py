@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from service.api.context import current_user, require_writer, services, session
+from service.api.context import caller_first, current_user, require_writer, services, session
 from service.api.schemas.tasks import (
     CompleteTaskSchema,
     NextTasksSchema,
@@ -67,6 +67,7 @@ def release(task_id: str) -> Any:
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
+@caller_first(require_writer)
 @blp.arguments(CompleteTaskSchema)
 @blp.response(200, NextTasksSchema)
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from service.api.context import require_role, services, session
+from service.api.context import caller_first, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.engine.models import TIMER_INCIDENT, Timer
 from service.engine.sweeper import retry_incident
@@ -42,6 +42,7 @@ class TimerQuerySchema(BaseSchema):
 
 
 @blp.route("/timers", methods=["GET"])
+@caller_first(require_role, *READERS)
 @blp.arguments(TimerQuerySchema, location="query")
 @blp.response(200, TimerListSchema)
 def list_timers(query: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,13 @@ class Actor:
     def system(cls, name: str = SYSTEM) -> Actor:
         return cls(username=name)
 
+    def within_reach(self, candidate_group: str | None, assignee: str | None) -> bool:
+        """Whether the task is this actor's business at all (its assignee, or one of its group),
+        whoever holds it now: outside reach is 403, inside but held by another is 409."""
+        if self.read_only:
+            return False
+        return assignee == self.username or (candidate_group is not None and candidate_group in self.groups)
+
     def may_work_on(self, candidate_group: str | None, assignee: str | None) -> bool:
         if self.read_only:
             return False

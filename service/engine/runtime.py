@@ -158,12 +158,12 @@ class Runtime:
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
         row, instance, open_task_ids = lock_task(session, command.task_id)
+        if not command.actor.within_reach(row.candidate_group, row.assignee):
+            raise Forbidden("无权办理此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if row.assignee is not None and row.assignee != command.actor.username:
             raise Conflict(f"该任务已由 {row.assignee} 认领")
-        if not command.actor.may_work_on(row.candidate_group, row.assignee):
-            raise Forbidden("无权办理此任务")
         version = self.versions.get(session, instance.version_id)
         data = self.forms.validate(session, version, row, command.data)
         now = self.clock.now()
@@ -187,9 +187,11 @@ class Runtime:
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
         row, instance, _ = lock_task(session, command.task_id)
+        actor = command.actor
+        if not actor.within_reach(row.candidate_group, row.assignee):
+            raise Forbidden("无权认领此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
-        actor = command.actor
         if command.release:
             if row.assignee != actor.username:
                 raise Conflict("只能退回自己认领的任务")
@@ -198,8 +200,6 @@ class Runtime:
         else:
             if row.assignee not in (None, actor.username):
                 raise Conflict(f"该任务已由 {row.assignee} 认领")
-            if not actor.may_work_on(row.candidate_group, None):
-                raise Forbidden("无权认领此任务")
             row.assignee = actor.username
             action = "task.claimed"
         version = self.versions.get(session, instance.version_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from tests.conftest import Harness, petition_body
@@ -198,7 +199,7 @@ def test_deploy_is_for_administrators_and_reports_every_reason(harness: Harness)
     assert refused.status_code == 403
     admin = headers | {"Authorization": f"Bearer {api.token('admin')}"}
     same = api.client.post("/api/v1/process-models", data=source.encode(), headers=admin)
-    assert same.status_code == 200 and same.get_json() == {
+    assert same.status_code == 201 and same.get_json() == {
         "key": "petition",
         "version": 1,
         "kind": "bpmn",
@@ -210,9 +211,50 @@ def test_deploy_is_for_administrators_and_reports_every_reason(harness: Harness)
     )
     response = api.client.post("/api/v1/process-models", data=broken.encode(), headers=admin)
     assert response.status_code == 422
-    errors = response.get_json()["errors"]
+    problem = response.get_json()
+    errors = problem["errors"]
     assert "未知的表单" in errors["routing"]
     assert "下划线" in errors["f_accept"]
+    assert all(isinstance(message, str) for message in errors.values())  # paths → messages only
+    assert {p["element_id"] for p in problem["problems"]} >= {"routing", "f_accept"}
+
+
+def test_authentication_and_role_come_before_validation(harness: Harness) -> None:
+    api, client = harness.api, harness.api.client
+    before = api.get("/api/v1/petitions", user="assessor").get_json()["total"]
+    # No token: 401 whatever the body or query, and no lookup reveals whether a thing exists.
+    assert client.post("/api/v1/petitions", json={}).status_code == 401
+    assert client.get("/api/v1/petitions?per_page=0").status_code == 401
+    assert client.post("/api/v1/tasks/x/complete", json={}).status_code == 401
+    assert client.get("/api/v1/documents/1.pdf").status_code == 401
+    # A role that may not do it: 403, not the form's 422.
+    assert api.post("/api/v1/petitions", {}, user="logistics_handler").status_code == 403
+    assert api.post("/api/v1/tasks/x/complete", {}, user="auditor").status_code == 403
+    assessor = {"Authorization": f"Bearer {api.token('assessor')}"}
+    assert client.patch("/api/v1/calendar/rules/D5", json={"count": "x"}, headers=assessor).status_code == 403
+    # Open routes stay open; a malformed body names no field that does not exist.
+    assert client.get("/api/v1/public/petitions/NO-SUCH-CODE").status_code == 404
+    bad = client.post(
+        "/api/v1/petitions",
+        data=b"{bad",
+        headers={"Authorization": f"Bearer {api.token('registrar')}", "Content-Type": "application/json"},
+    )
+    assert bad.status_code in (400, 422) and "data" not in bad.get_json().get("errors", {})
+    assert api.get("/api/v1/petitions", user="assessor").get_json()["total"] == before
+
+
+def test_a_task_outside_the_callers_reach_is_403_even_when_claimed_or_done(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    task = api.task(pid, "screening", "assessor")
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", {}, user="assessor").status_code == 200
+    done = {"data": {"decision": "accept"}}
+    url = f"/api/v1/tasks/{task['id']}/complete"
+    assert api.post(url, done, user="logistics_handler").status_code == 403
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", {}, user="registrar").status_code == 403
+    assert api.post(url, done, user="assessor").status_code == 200
+    assert api.post(url, done, user="logistics_handler").status_code == 403
+    assert api.post(url, done, user="assessor").status_code == 409
 
 
 def test_process_instance_state_paints_the_path(harness: Harness) -> None:
@@ -229,3 +271,15 @@ def test_process_instance_state_paints_the_path(harness: Harness) -> None:
         ).status_code
         == 403
     )
+
+
+def test_public_submission_accepts_received_at_but_the_server_receives_it(harness: Harness) -> None:
+    api = harness.api
+    body = {k: v for k, v in petition_body().items() if k != "channel"}
+    created = api.post("/api/v1/public/petitions", body | {"received_at": "2020-01-02T09:00:00+08:00"})
+    assert created.status_code == 201
+    code = created.get_json()["tracking_code"]
+    item = api.get(f"/api/v1/petitions?q={code}", user="assessor").get_json()["items"][0]
+    detail = api.get(f"/api/v1/petitions/{item['id']}", user="assessor").get_json()
+    assert datetime.fromisoformat(detail["received_at"]) == harness.clock.now()
+    assert detail["channel"] == "online"

@@ -26,7 +26,7 @@ from service.clock import LOCAL_TZ
 from service.engine.commands import Actor, CompleteTask
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance, Timer
 from service.engine.sweeper import TimerSweeper
-from service.errors import Conflict, Forbidden, Invalid
+from service.errors import Forbidden, Invalid
 from service.governance.models import GovernanceItem
 from tests.campaign.conftest import spec
 from tests.conftest import Harness, petition_body
@@ -244,7 +244,7 @@ def test_the_plan_goes_to_a_leader_of_the_group_and_comes_back_for_revision(lead
     )
     (approval,) = open_tasks(leaders, campaign_id, "approve_plan")
     assert approval.assignee == "leader_li"
-    with pytest.raises(Conflict):  # assigned to 李萍, not to the other leader
+    with pytest.raises(Forbidden):  # assigned to 李萍 by name: not the other leader's business
         runtime.execute(CompleteTask(approval.id, CAO, {"plan_decision": "approve"}))
     runtime.execute(
         CompleteTask(approval.id, Actor("leader_li"), {"plan_decision": "revise", "plan_opinion": "补充分工"})

@@ -39,11 +39,16 @@ class PublicPetitionCreateSchema(BaseSchema):
     headcount = fields.Integer(
         load_default=1, validate=validate.Range(min=1, max=10000, error="应在 {min}–{max} 之间")
     )
+    received_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        default_timezone=LOCAL_TZ,
+        metadata={"description": "when the item came in (public submissions: the server receipt time)"},
+    )
 
 
 class PetitionCreateSchema(PublicPetitionCreateSchema):
     channel = fields.String(required=True, validate=_one_of(CHANNELS))
-    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=LOCAL_TZ)
     urgency = fields.String(load_default="normal", validate=_one_of(["normal", "urgent"]))
 
 
