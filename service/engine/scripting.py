@@ -14,13 +14,18 @@ from service.engine import sandbox
 from service.engine.calendar import BusinessCalendar, Deadline, as_moment
 
 HELPER_NAMES = frozenset(
-    {"now", "today", "deadline", "reminder_before", "after_days", "iso", "monthly", "cycle"}
+    {"now", "today", "deadline", "earliest", "reminder_before", "after_days", "iso", "monthly", "cycle"}
 )
 
 
 def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
     def deadline(rule: str, start: Any, count: int | None = None) -> Deadline:
         return calendar.deadline(rule, start, count)
+
+    def earliest(*deadlines: Deadline) -> Deadline:
+        """The deadline that falls first, with its own rule: a step's service clock capped by the
+        statutory one it must also meet (e.g. sign-off within 3 working days, but never past D5)."""
+        return min(deadlines, key=lambda due: due.due_at)
 
     def reminder_before(due: Any, workdays: int = 3) -> str:
         """The moment `workdays` working days before `due` (09:00 local), for reminder timers."""
@@ -51,6 +56,7 @@ def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
         "now": clock.now,
         "today": lambda: clock.now().astimezone(LOCAL_TZ).date(),
         "deadline": deadline,
+        "earliest": earliest,
         "reminder_before": reminder_before,
         "after_days": after_days,
         "iso": lambda value: as_moment(value).isoformat(),

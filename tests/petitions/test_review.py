@@ -43,8 +43,13 @@ def test_review_then_recheck_with_a_hearing_then_final(harness: Harness) -> None
     harness.clock.advance(timedelta(days=10))
     asked = api.post(f"/api/v1/public/petitions/{code}/review", {"reason": "不服答复，请求复查"})
     assert asked.status_code == 201 and asked.get_json()["review"]["open"] is False
-    api.complete(
-        pid, "record_request", "assessor", review_body="省教育厅", request_summary="请求复查价格问题"
+    api.complete(  # a hearing pauses only the 复核 clock (D10); the 复查 clock runs on
+        pid,
+        "record_request",
+        "assessor",
+        review_body="省教育厅",
+        request_summary="请求复查价格问题",
+        hearing=True,
     )
     outcome_task = api.task(pid, "record_outcome", "assessor")
     assert (outcome_task["deadline_rule"], outcome_task["due_at"]) == ("D8", "2026-04-13T23:59:59+08:00")

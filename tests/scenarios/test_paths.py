@@ -128,7 +128,10 @@ def test_dissatisfied_fast_track_is_converted_to_normal_handling(any_harness: Ha
     api.complete(pid, "screening", "assessor", decision="fast_track")
     api.complete(pid, "fast_answer", "assessor", reply_text="请联系后勤报修电话。")
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")
-    assert api.task(pid, "routing", "assessor")
+    routing = api.get(f"/api/v1/tasks/{api.task(pid, 'routing', 'assessor')['id']}", user="assessor")
+    assert routing.get_json()["data"].get("department")  # the routing table's proposal, as normally
+    documents = api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
+    assert "acceptance_notice" in [d["kind"] for d in documents]  # told it is now handled formally
     api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
     assert api.petition(pid)["status"] == "dispatched"
 
