@@ -20,9 +20,8 @@ def signed_for(harness: Harness) -> int:
 
 
 def draft(harness: Harness, pid: int) -> None:
-    harness.api.complete(
-        pid, "draft_reply", "logistics_handler", reply_outcome="support", reply_text="经核实，二食堂已恢复原价并公示。"
-    )
+    reply = "经核实，二食堂已恢复原价并公示。"
+    harness.api.complete(pid, "draft_reply", "logistics_handler", reply_outcome="support", reply_text=reply)
 
 
 def test_sign_off_keeps_three_working_days_when_the_handling_limit_is_far(harness: Harness) -> None:
