@@ -22,7 +22,7 @@ class InboxQuerySchema(BaseSchema):
 
 class NotificationSchema(BaseSchema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "task_due_soon | task_overdue"})
+    kind = fields.String(metadata={"description": "task_due_soon | task_overdue | urgent_petition"})
     title = fields.String()
     body = fields.String()
     link = fields.String(allow_none=True)

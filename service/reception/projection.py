@@ -4,6 +4,8 @@
   roster for the day it was received becomes its owner (`duty`). No one on the roster that day: the
   audit trail says so, and the office can assign one.
 * A petition process reaches a closed status or ends: its current owner is released.
+* Screening marks a petition urgent (紧急, art. 25: a safety risk or a major matter): today's duty
+  leader gets an inbox alert at once; with no one on the roster the audit trail says so.
 * The follow-up process of a leader's instruction (批示反馈) fills in the instruction's deadline,
   the department's feedback and the leader's acknowledgement.
 """
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from service.clock import LOCAL_TZ
 from service.engine.commands import CompleteTask, StartInstance
 from service.engine.runtime import Outcome
+from service.notifications.models import Notification
 from service.petitions.models import Petition
 from service.petitions.projection import petition_id_of
 from service.petitions.vocabulary import CLOSED_STATUSES
@@ -32,6 +35,8 @@ FOLLOW_UP_PROCESS = "reception_followup"
 VISIT_CHANNELS = frozenset({"visit", "reception"})
 FORM_FEEDBACK = "reception_feedback"
 FORM_ACKNOWLEDGE = "reception_acknowledge"
+FORM_SCREENING = "screening"
+KIND_URGENT = "urgent_petition"
 
 
 class ReceptionProjection:
@@ -49,6 +54,8 @@ class ReceptionProjection:
         command = outcome.command
         if isinstance(command, StartInstance) and command.data.get("channel") in VISIT_CHANNELS:
             _assign_duty_leader(session, petition_id, command.data, outcome)
+        if isinstance(command, CompleteTask) and command.data.get("urgency") == "urgent":
+            _alert_if_screened_urgent(session, petition_id, command, outcome)
         if outcome.ended or outcome.instance.business_status in CLOSED_STATUSES:
             ownership.end_for_closed(session, petition_id=petition_id, now=outcome.now, events=outcome.events)
 
@@ -100,3 +107,30 @@ def _assign_duty_leader(
         duty_date=day,
         events=outcome.events,
     )
+
+
+def _alert_if_screened_urgent(
+    session: Session, petition_id: int, command: CompleteTask, outcome: Outcome
+) -> None:
+    screened = any(r.id == command.task_id and r.form_key == FORM_SCREENING for r in outcome.closed_tasks)
+    petition = session.get(Petition, petition_id)
+    if not screened or petition is None:
+        return
+    day = outcome.now.astimezone(LOCAL_TZ).date()
+    leader = roster.duty_leader_on(session, day)
+    if leader is None:
+        outcome.record("petition.urgent_unalerted", actor="system", duty_date=day)
+        return
+    session.add(
+        Notification(
+            recipient=leader,
+            kind=KIND_URGENT,
+            title=f"紧急信访事项：{petition.title}",
+            body=f"{petition.tracking_code} 经研判为紧急事项，请值班校领导即时关注。",
+            link=f"/work/petitions/{petition_id}",
+            petition_id=petition_id,
+            business_key=outcome.instance.business_key,
+            created_at=outcome.now,
+        )
+    )
+    outcome.record("petition.urgent_alerted", actor="system", leader=leader, duty_date=day)

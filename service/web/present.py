@@ -88,6 +88,8 @@ _EVENT_LABELS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] 
     "case.owned": lambda d, n: "领导包案",
     "case.released": lambda d, n: "包案解除",
     "case.no_duty_leader": lambda d, n: "当日无值班领导",
+    "petition.urgent_alerted": lambda d, n: "紧急事项，已即时提醒当日值班校领导",
+    "petition.urgent_unalerted": lambda d, n: "紧急事项，但当日无值班校领导",
     "deadline.recomputed": lambda d, n: "按新的节假日数据重新计算时限",
 }
 

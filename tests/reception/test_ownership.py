@@ -137,3 +137,25 @@ def test_release_needs_the_owner_or_the_office_and_a_reason(leaders: Harness) ->
     assert leader_of(leaders, pid) is None
     take(leaders, pid, Caller("leader_li", "leader"))
     assert leader_of(leaders, pid) == "leader_li"
+
+
+def test_an_urgent_screening_alerts_the_leader_on_duty_at_once(leaders: Harness) -> None:
+    api = leaders.api
+    put_on_duty(leaders, date(2026, 3, 2), "leader_li")
+    urgent = api.register(petition_body(title="宿舍楼燃气泄漏隐患"))["id"]
+    ordinary = api.register(petition_body())["id"]
+    api.complete(urgent, "screening", "assessor", decision="accept", urgency="urgent")
+    api.complete(ordinary, "screening", "assessor", decision="accept", urgency="normal")
+    inbox = api.get("/api/v1/notifications", user="leader_li").get_json()["items"]
+    assert [(n["kind"], n["petition_id"]) for n in inbox] == [("urgent_petition", urgent)]
+    assert "燃气泄漏" in inbox[0]["title"]
+    history = api.get(f"/api/v1/petitions/{urgent}/history", user="assessor").get_json()["items"]
+    assert "petition.urgent_alerted" in [h["action"] for h in history]
+
+
+def test_an_urgent_screening_with_no_one_on_duty_is_recorded(leaders: Harness) -> None:
+    api = leaders.api
+    urgent = api.register(petition_body())["id"]
+    api.complete(urgent, "screening", "assessor", decision="accept", urgency="urgent")
+    history = api.get(f"/api/v1/petitions/{urgent}/history", user="assessor").get_json()["items"]
+    assert "petition.urgent_unalerted" in [h["action"] for h in history]
