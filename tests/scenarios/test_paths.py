@@ -134,6 +134,12 @@ def test_dissatisfied_fast_track_is_converted_to_normal_handling(any_harness: Ha
     assert "acceptance_notice" in [d["kind"] for d in documents]  # told it is now handled formally
     api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
     assert api.petition(pid)["status"] == "dispatched"
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已上门维修")
+    assert api.task(pid, "draft_reply", "logistics_handler")["deadline_rule"] == "D5"  # not a 重办
+    reply_and_serve(api, pid)
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # reopened once already
+    assert api.petition(pid)["status"] == "closed"
 
 
 def test_return_approved_goes_back_to_routing_for_another_department(any_harness: Harness) -> None:
