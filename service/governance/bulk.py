@@ -65,7 +65,9 @@ class SyntheticPetition:
     resolved: bool | None = None
     duplicate_of: int | None = None  # index into the same batch
     supervised_at: datetime | None = None
-    direct_answer: bool = False
+    direct_answer: bool = False  # a 接诉即办 direct reply (`direct_reply` notice) was issued
+    reply_opinion: bool = False  # a written reply of normal handling (`reply_opinion` notice) was issued
+    statutory_class: str | None = None  # proposal | accusation | claim | none, as screening sets it
     clocks: list[Clock] = field(default_factory=list)
     dispatches: list[Dispatch] = field(default_factory=list)
     tracking_code: str | None = None
@@ -139,7 +141,7 @@ def _petition_row(item: SyntheticPetition, instance_id: str, index: int) -> dict
         "tracking_code": item.tracking_code or f"SYN-{uuid.uuid4().hex[:12].upper()}",
         "channel": item.channel,
         "request_type": item.request_type,
-        "statutory_class": None,
+        "statutory_class": item.statutory_class,
         "category": item.category,
         "title": item.title,
         "content": item.content,
@@ -207,6 +209,8 @@ def _children(
             supervisions.append(_supervision_row(petition_id, item.supervised_at))
         if item.direct_answer:
             documents.append(_direct_reply_row(petition_id, item))
+        if item.reply_opinion:
+            documents.append(_reply_opinion_row(petition_id, item))
         profile_rows.append(
             {
                 "petition_id": petition_id,
@@ -307,11 +311,21 @@ def _supervision_row(petition_id: int, at: datetime) -> dict[str, Any]:
 
 
 def _direct_reply_row(petition_id: int, item: SyntheticPetition) -> dict[str, Any]:
+    return _document_row(petition_id, item, "direct_reply", "即办", "答复（接诉即办）")
+
+
+def _reply_opinion_row(petition_id: int, item: SyntheticPetition) -> dict[str, Any]:
+    return _document_row(petition_id, item, "reply_opinion", "答复", "答复意见书")
+
+
+def _document_row(
+    petition_id: int, item: SyntheticPetition, kind: str, prefix: str, title: str
+) -> dict[str, Any]:
     return {
         "petition_id": petition_id,
-        "kind": "direct_reply",
-        "number": f"即办-SYN-{uuid.uuid4().hex[:16]}",
-        "title": "答复（接诉即办）",
+        "kind": kind,
+        "number": f"{prefix}-SYN-{uuid.uuid4().hex[:16]}",
+        "title": title,
         "body": "",
         "for_petitioner": True,
         "fields": {},

@@ -1,7 +1,8 @@
 """The SQL behind the metrics: raw counts of one period, grouped by the petition's dimensions.
 
 Every query groups by (department, category, channel, request_type) so one pass gives the totals
-and every breakdown; `metrics.py` turns the counts into rates. Definitions are in docs/governance.md.
+and every breakdown; `metrics.py` turns the counts into rates. Definitions are in docs/governance.md
+(they follow DOMAIN.md §10; the choices §10 leaves open are written down there).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from service.engine.models import DeadlineRecord, HumanTask
+from service.engine.models import TASK_COMPLETED, TASK_OPEN, DeadlineRecord, HumanTask
 from service.governance.models import PetitionProfile
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.supervision import Supervision
@@ -23,7 +24,10 @@ from service.petitions.supervision import Supervision
 ACCEPTANCE_RULES = ("D2", "D3")
 HANDLING_RULES = ("D5", "D6", "D14", "REDO")
 SATISFIED, BASICALLY = "satisfied", "basically_satisfied"
-NOT_RATED_TYPES = ("report",)  # 举报 is not asked for satisfaction (national method, DOMAIN.md §10)
+# Left out of 满意率/参评率 (DOMAIN.md §10: the national method leaves out 检举 and items unfit for
+# disclosure): the request type 举报, and whatever screening classed as 检举控告类.
+NOT_RATED_TYPES = ("report",)
+NOT_RATED_CLASSES = ("accusation",)
 
 Key = tuple[str | None, str | None, str | None, str | None]  # department, category, channel, request_type
 
@@ -34,7 +38,7 @@ class Counts:
     open: int = 0
     repeat: int = 0
     overdue: int = 0
-    acceptance_due: int = 0
+    acceptance_due: int = 0  # registered, less those still inside their acceptance window
     accepted_in_time: int = 0
     closed: int = 0
     closed_on_time: int = 0
@@ -42,12 +46,13 @@ class Counts:
     rated: int = 0
     satisfied: int = 0
     basically_satisfied: int = 0
+    resolution_answered: int = 0  # rated, and the optional 已解决/未解决 question was answered
     resolved: int = 0
     handling_seconds: float = 0.0
     direct_answered: int = 0
     dispatched: int = 0
     dispatch_due: int = 0
-    responded_in_time: int = 0
+    responded_in_time: int = 0  # signed for (not returned) by the 签收 due time
     returned: int = 0
     supervised: int = 0
 
@@ -73,6 +78,20 @@ def _n(condition: ColumnElement[bool]) -> Any:
 
 def _dims() -> list[Any]:
     return [Petition.department, Petition.category, Petition.channel, Petition.request_type]
+
+
+def _document(kind: str) -> Any:
+    return exists(
+        select(literal(1)).where(PetitionDocument.petition_id == Petition.id, PetitionDocument.kind == kind)
+    )
+
+
+def _rating_eligible() -> ColumnElement[bool]:
+    """Closed petitions that count for 满意率/参评率: neither 举报 nor 检举控告类 (NULL-safe)."""
+    return and_(
+        Petition.request_type.not_in(NOT_RATED_TYPES),
+        or_(Petition.statutory_class.is_(None), Petition.statutory_class.not_in(NOT_RATED_CLASSES)),
+    )
 
 
 def _seconds_between(session: Session, later: Any, earlier: Any) -> Any:
@@ -128,11 +147,17 @@ def _intake(
         select(literal(1)).where(own, or_(DeadlineRecord.status == "late", overdue_clock))
     )
     acceptance = DeadlineRecord.rule.in_(ACCEPTANCE_RULES)
-    accepted_due = exists(
+    # 及时受理率 is over the registered petitions (DOMAIN.md §10); the only ones left out are those
+    # not yet judged: not screened and their acceptance clock still running inside its window as of
+    # `as_of`. A registered petition without a met, late or running acceptance clock (none at all,
+    # or only a cancelled one) counts as not accepted in time.
+    judged = exists(select(literal(1)).where(own, acceptance, DeadlineRecord.status.in_(("met", "late"))))
+    inside_window = exists(
         select(literal(1)).where(
-            own, acceptance, or_(DeadlineRecord.status.in_(("met", "late")), overdue_clock)
+            own, acceptance, DeadlineRecord.status == "active", DeadlineRecord.due_at >= as_of
         )
     )
+    acceptance_pending = and_(~judged, inside_window)
     in_time = exists(select(literal(1)).where(own, acceptance, DeadlineRecord.status == "met"))
     rows = session.execute(
         select(
@@ -141,7 +166,7 @@ def _intake(
             _n(Petition.status.not_in(closed)),
             _n(Petition.duplicate_of_id.is_not(None)),
             _n(late_or_overdue),
-            _n(accepted_due),
+            _n(~acceptance_pending),
             _n(in_time),
         )
         .where(Petition.received_at >= since, Petition.received_at < until, scope)
@@ -160,13 +185,15 @@ def _closed(
             DeadlineRecord.status == "late",
         )
     )
-    direct = exists(
-        select(literal(1)).where(
-            PetitionDocument.petition_id == Petition.id, PetitionDocument.kind == "direct_reply"
-        )
-    )
-    eligible = Petition.request_type.not_in(NOT_RATED_TYPES)
+    # Answered directly: a 接诉即办 direct reply and no written reply of normal handling. A fast-track
+    # petition converted to normal handling (转为正常办理, after a dissatisfied follow-up) keeps its
+    # `direct_reply` notice but is finally answered by a `reply_opinion`: not a direct answer.
+    direct = and_(_document("direct_reply"), ~_document("reply_opinion"))
+    eligible = _rating_eligible()
     rated = and_(eligible, Petition.satisfaction.is_not(None))
+    # 解决率 is over the rated petitions whose 已解决/未解决 question was answered (it is optional in
+    # forms/follow_up.json): one not asked is not counted as unresolved.
+    resolution_answered = and_(rated, PetitionProfile.resolved.is_not(None))
     rows = session.execute(
         select(
             *_dims(),
@@ -176,7 +203,8 @@ def _closed(
             _n(rated),
             _n(and_(rated, Petition.satisfaction == SATISFIED)),
             _n(and_(rated, Petition.satisfaction == BASICALLY)),
-            _n(and_(rated, PetitionProfile.resolved.is_(True))),
+            _n(resolution_answered),
+            _n(and_(resolution_answered, PetitionProfile.resolved.is_(True))),
             func.coalesce(func.sum(_seconds_between(session, Petition.closed_at, Petition.received_at)), 0),
             _n(direct),
         )
@@ -194,6 +222,7 @@ def _closed(
             "rated",
             "satisfied",
             "basically_satisfied",
+            "resolution_answered",
             "resolved",
             "handling_seconds",
             "direct_answered",
@@ -212,6 +241,7 @@ def _dispatch(
 ) -> None:
     """签收 tasks created in the period, counted for the department they were dispatched to."""
     review = aliased(HumanTask)
+    # A 退单 (sign_result 'return') is the 签收 task whose completion created a 审核退单 task.
     returned = exists(
         select(literal(1)).where(
             review.instance_id == HumanTask.instance_id,
@@ -219,8 +249,14 @@ def _dispatch(
             review.created_at == HumanTask.completed_at,
         )
     )
-    in_time = and_(HumanTask.completed_at.is_not(None), HumanTask.completed_at <= HumanTask.due_at)
-    pending = and_(HumanTask.completed_at.is_(None), HumanTask.status == "open", HumanTask.due_at >= as_of)
+    # 响应 = signed for by the due time. A return is not a response, nor is a task cancelled unanswered.
+    in_time = and_(
+        HumanTask.status == TASK_COMPLETED,
+        HumanTask.completed_at.is_not(None),
+        HumanTask.completed_at <= HumanTask.due_at,
+        ~returned,
+    )
+    pending = and_(HumanTask.completed_at.is_(None), HumanTask.status == TASK_OPEN, HumanTask.due_at >= as_of)
     rows = session.execute(
         select(
             HumanTask.candidate_group,

@@ -71,7 +71,7 @@ def derive(c: Counts) -> dict[str, Any]:
         "satisfaction_rate": _rate(c.satisfied + c.basically_satisfied, c.rated),
         "rating_rate": _rate(c.rated, c.rating_eligible),
         "response_rate": _rate(c.responded_in_time, c.dispatch_due),
-        "resolution_rate": _rate(c.resolved, c.rated),
+        "resolution_rate": _rate(c.resolved, c.resolution_answered),
         "satisfied_rate": _rate(c.satisfied, c.rated),
         "repeat_rate": _rate(c.repeat, c.registered),
         "return_rate": _rate(c.returned, c.dispatched),

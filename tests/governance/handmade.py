@@ -161,4 +161,60 @@ def march_set() -> list[SyntheticPetition]:
             resolved=True,
             clocks=[met("D2", at(2, 25))],
         ),
+        # P14: a consultation answered directly (接诉即办), dissatisfied, so converted to normal
+        # handling: dispatched to academic (signed in time), answered by a 答复意见书, closed after
+        # 10 days, satisfied and resolved. It keeps its direct reply but is not a direct answer.
+        petition(
+            received_at=at(3, 16),
+            status="closed",
+            department="academic",
+            closed_at=at(3, 26),
+            category="other",
+            channel="phone",
+            request_type="consultation",
+            satisfaction="satisfied",
+            resolved=True,
+            direct_answer=True,
+            reply_opinion=True,
+            clocks=[met("D2", at(3, 31)), met("D14", at(3, 30)), met("D5", at(5, 17))],
+            dispatches=[Dispatch("academic", at(3, 18), at(3, 19), at(3, 18, 11))],
+        ),
+        # P15: closed in 10 days, satisfied; the optional 已解决 question was not answered
+        petition(
+            received_at=at(3, 4),
+            status="closed",
+            department="academic",
+            closed_at=at(3, 14),
+            category="teaching.exams",
+            channel="online",
+            satisfaction="satisfied",
+            clocks=[met("D2", at(3, 19)), met("D5", at(5, 3))],
+        ),
+        # P16: a complaint screened as 检举控告类 (accusation); closed in 14 days and followed up
+        # (dissatisfied, unresolved), but 检举控告 is left out of satisfaction
+        petition(
+            received_at=at(3, 5),
+            status="closed",
+            department="discipline",
+            closed_at=at(3, 19),
+            category="ethics",
+            statutory_class="accusation",
+            satisfaction="dissatisfied",
+            resolved=False,
+            clocks=[met("D2", at(3, 20)), met("D5", at(5, 4))],
+        ),
+        # P17: its screening task was cancelled (the engine closes such a clock: neither met nor
+        # late) and it was never screened: registered, so not accepted in time
+        petition(received_at=at(3, 3), status="screening", clocks=[Clock("D2", at(3, 18), "closed")]),
+        # P18: another 检举控告类 complaint, closed in 19 days, never asked for satisfaction
+        petition(
+            received_at=at(3, 6),
+            status="closed",
+            department="discipline",
+            closed_at=at(3, 25),
+            category="ethics",
+            channel="visit",
+            statutory_class="accusation",
+            clocks=[met("D2", at(3, 21)), met("D5", at(5, 5))],
+        ),
     ]

@@ -27,7 +27,7 @@ def test_numbers_scoped_by_role_and_exported(harness: Harness) -> None:
     api = harness.api
     url = "/api/v1/analytics/metrics?kind=month&start=2026-03-01"
     office = api.get(url, user="supervisor").get_json()
-    assert office["totals"]["registered"] == 10 and office["previous_period"]["label"] == "2026年2月"
+    assert office["totals"]["registered"] == 15 and office["previous_period"]["label"] == "2026年2月"
     assert {r["key"] for r in office["breakdowns"]["department"]} >= {"logistics", "academic"}
     head = api.get(url, user="logistics_head").get_json()
     assert head["department"] == "logistics" and head["totals"]["registered"] == 3
@@ -36,7 +36,7 @@ def test_numbers_scoped_by_role_and_exported(harness: Harness) -> None:
     book = load_workbook(io.BytesIO(api.get(url.replace("metrics?", "metrics.xlsx?"), user="leader").data))
     assert book.sheetnames == ["总体", "按责任部门", "按问题类别", "按渠道", "按诉求类型"]
     rows = {r[0]: r[1] for r in book["总体"].iter_rows(min_row=2, values_only=True)}
-    assert rows["登记件数"] == 10 and rows["及时受理率（%）"] == 75.0
+    assert rows["登记件数"] == 15 and rows["及时受理率（%）"] == 76.92  # 10 / 13
     report = api.get("/api/v1/analytics/monthly-report.docx?month=2026-03-01", user="leader")
     text = "\n".join(p.text for p in Document(io.BytesIO(report.data)).paragraphs)
     assert "2026年3月信访工作报告" in text and "三、热点问题" in text
@@ -54,7 +54,7 @@ def test_the_job_keeps_last_week_and_month_once(harness: Harness) -> None:
     listed = harness.api.get("/api/v1/analytics/snapshots?kind=month", user="leader").get_json()["items"]
     assert [(s["kind"], s["period_start"]) for s in listed] == [("month", "2026-03-01")]
     stored = harness.api.get(f"/api/v1/analytics/snapshots/{listed[0]['id']}", user="leader").get_json()
-    assert stored["data"]["totals"]["registered"] == 10
+    assert stored["data"]["totals"]["registered"] == 15
     made = harness.api.post(
         "/api/v1/analytics/snapshots", {"kind": "week", "start": "2026-03-02"}, user="supervisor"
     )

@@ -30,7 +30,7 @@ def test_the_dashboard_shows_numbers_charts_and_exports(harness: Harness, web: W
     harness.clock.set(at(4, 2))
     web.login("supervisor")
     page = web.text("/work/governance?kind=month&start=2026-03-01")
-    assert "源头治理看板" in page and "2026年3月" in page and "75.0%" in page  # timely acceptance
+    assert "源头治理看板" in page and "2026年3月" in page and "76.9%" in page  # timely acceptance, 10 / 13
     data = _data(page)
     assert ["后勤处", 3, 3] in data["departments"]
     assert "/work/governance/echarts.min.js" in page and "<script>" not in page  # no inline script (CSP)
