@@ -72,6 +72,20 @@ SAMPLE: dict[str, Any] = {
     "request_summary": "请求复查",
     "delivery_method": "电子送达",
     "final": "是",
+    # Added with the notice audit; an edited template written before them simply does not use them.
+    "accepted_date": "2026年03月02日",
+    "approver": "分管校领导",
+    "extension_reason": "需调取合同并审计",
+    "sign_due": "2026年03月03日",
+    "handling_due": "2026年05月06日",
+    "findings": "经调查核实……",
+    "reply_basis": "《学校食堂管理办法》第十条",
+    "opinion_reference": "教信复〔2026〕12号",
+    "requested_date": "2026年04月10日",
+    "reviewed_opinion": "答复意见书（答复〔2026〕ABCD-EFGH-JKLM-5）",
+    "hearing_days": 10,
+    "hearing_period": "2026年04月20日至2026年04月30日",
+    "reaccept_barred": False,
 }
 
 

@@ -3,28 +3,53 @@
 The text comes from the notice's template (service/documents: a shipped default, or the copy an
 administrator edited), rendered in a sandbox with the petition's facts; the rendered text is frozen
 in `petition_document.body`, and DOCX/PDF are rendered from it on download.
+
+Every due date a notice states is the one the engine enforces: read from the `deadline` row the
+engine stored for that step, or, when there is none yet, computed with the same business calendar
+and rule (a period ending on a rest day ends on the next working day).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from service.clock import to_local
+from service.config import PROJECT_ROOT
 from service.documents import templates
 from service.engine.calendar import as_moment
-from service.engine.models import DeadlineRecord
+from service.engine.holidays import load_calendar
+from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
+from service.identity.models import User
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.vocabulary import CHANNELS
 
+log = logging.getLogger(__name__)
 ISSUER = "西安交通工程学院信访工作办公室（信访工作专用章）"
 DATE = "%Y年%m月%d日"
+ANONYMOUS = "匿名信访人"
+DEFAULT_APPROVER = "学校负责人"
+EXTENSION_STEP = "approve_extension"  # the petition diagram's element ids these notices read
+SIGN_STEP = "sign_for"
+# Facts kept with the stored notice (petition_document.fields) beside its kind, reason and route.
+KEPT_FIELDS = (
+    "original_due",
+    "new_due",
+    "feedback_due",
+    "sign_due",
+    "handling_due",
+    "opinion_reference",
+    "delivery_method",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,12 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "manual": "督办员决定督办",
     },
     "review_decision": {"upheld": "维持", "changed": "变更", "revoked": "撤销", "redo": "责令重新办理"},
+    "delivery_method": {
+        "in_person": "当面送达",
+        "mail": "邮寄送达",
+        "electronic": "电子送达",
+        "phone": "电话告知并留存记录",
+    },
 }
 
 
@@ -92,7 +123,9 @@ def issue(
         or 0
     ) + 1
     number = f"{spec.prefix}〔{to_local(now).year}〕{petition.tracking_code}-{sequence}"
-    context = _context(session, petition, variables, department_names, now) | {"number": number}
+    context = _context(
+        session, petition, kind, variables=variables, department_names=department_names, now=now
+    ) | {"number": number}
     template, body = templates.render_notice(session, kind, context)
     document = PetitionDocument(
         petition_id=petition.id,
@@ -101,7 +134,8 @@ def issue(
         title=template.title,
         body=body,
         for_petitioner=spec.for_petitioner,
-        fields={"kind": kind, "reason": context["reason"], "route": context["route"]},
+        fields={"kind": kind, "reason": context["reason"], "route": context["route"]}
+        | {key: str(context[key]) for key in KEPT_FIELDS if context.get(key)},
         issued_at=now,
         template_version=template.version,
     )
@@ -131,6 +165,8 @@ def petitioner_document(session: Session, petition_id: int, document_id: int) ->
 def _context(
     session: Session,
     petition: Petition,
+    kind: str,
+    *,
     variables: Mapping[str, Any],
     department_names: Mapping[str, str],
     now: datetime,
@@ -145,12 +181,13 @@ def _context(
             context[key] = labels.get(str(context[key]), context[key])
     department = str(variables.get("department") or petition.department or "")
     context.update(
-        reason=str(variables.get("reason") or ""),
-        route=str(variables.get("route") or ""),
+        reason=_clause(variables.get("reason")),
+        route=_clause(variables.get("route")),
         addressee=_addressee(petition),
         title=petition.title,
         tracking_code=petition.tracking_code,
         received_date=to_local(petition.received_at).strftime(DATE),
+        accepted_date=_date(variables.get("accepted_at")),
         channel=CHANNELS.get(petition.channel, petition.channel),
         department=department_names.get(department, department),
         co_departments="、".join(department_names.get(c, c) for c in variables.get("co_departments") or [])
@@ -161,27 +198,200 @@ def _context(
         decision=context.get("review_decision", ""),
         opinion=str(variables.get("review_opinion") or ""),
     )
+    # Every notice printed these whenever the facts existed; edited templates may rely on it.
     if isinstance(variables.get("extended_by"), int):
-        original = session.scalar(
-            select(DeadlineRecord.due_at)
-            .where(DeadlineRecord.instance_id == petition.process_instance_id, DeadlineRecord.rule == "D5")
-            .order_by(DeadlineRecord.id.desc())
-            .limit(1)
-        )
-        if original is not None:
-            context["original_due"] = to_local(original).strftime(DATE)
-            context["new_due"] = to_local(original + timedelta(days=variables["extended_by"])).strftime(DATE)
+        context.update(_extension(session, petition, variables))
     if variables.get("feedback_days"):
-        issued = as_moment(variables.get("supervision_issued_at") or now)
-        context["feedback_due"] = to_local(issued + timedelta(days=int(variables["feedback_days"]))).strftime(
-            DATE
-        )
+        context["feedback_due"] = _feedback_due(session, petition, variables, now)
+    facts = _FACTS.get(kind)
+    if facts is not None:
+        context.update(facts(session, petition, variables, now))
     return context
 
 
 def _addressee(petition: Petition) -> str:
     if petition.anonymous:
-        return "信访人"
+        return ANONYMOUS
     if petition.request_type == "report":
         return "举报人"  # the reporter's name never appears in a stored document (art. 31)
     return petition.petitioner_name or "信访人"
+
+
+# -- facts of one kind of notice -------------------------------------------------------------------
+# Dates are the engine's: a due date is the `deadline` row the engine stored for the step (the one
+# its clock, reminders and supervision use); only when there is none is it computed, with the same
+# business calendar and rule. Never raw days added to a date: a period ending on a rest day ends on
+# the next working day.
+
+
+def _extension(session: Session, petition: Petition, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """延期告知书: the D5 limit, the D6 limit that replaces it, the reason given and who approved it."""
+    own = DeadlineRecord.instance_id == petition.process_instance_id
+    original = _stored_due(session, own, DeadlineRecord.rule == "D5")
+    extended = _stored_due(session, own, DeadlineRecord.rule == "D6")
+    if original is None and variables.get("accepted_at"):
+        original = _computed_due(session, "D5", variables["accepted_at"])
+    if extended is None and original is not None:
+        extended = _computed_due(session, "D6", original, int(variables["extended_by"]))
+    facts: dict[str, Any] = {
+        "extension_reason": _clause(variables.get("extension_reason")),
+        "approver": _approver(session, petition),
+    }
+    if original is not None:
+        facts["original_due"] = _date(original)
+    if extended is not None:
+        facts["new_due"] = _date(extended)
+    return facts
+
+
+def _approver(session: Session, petition: Petition) -> str:
+    """Who completed the extension approval (display name), else the generic 学校负责人."""
+    task = session.scalars(
+        select(HumanTask)
+        .where(HumanTask.instance_id == petition.process_instance_id, HumanTask.element_id == EXTENSION_STEP)
+        .order_by(HumanTask.created_at.desc())
+        .limit(1)
+    ).first()
+    username = task.completed_by if task is not None else None
+    if not username:
+        return DEFAULT_APPROVER
+    name = session.scalar(select(User.display_name).where(User.username == username))
+    return name or DEFAULT_APPROVER
+
+
+def _feedback_due(session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime) -> str:
+    """督办单: the D13 feedback limit of the supervision just issued (the timer's own date)."""
+    from service.petitions.projection import business_key  # projection imports this module
+
+    supervisions = select(ProcessInstance.id).where(ProcessInstance.business_key == business_key(petition.id))
+    due = _stored_due(session, DeadlineRecord.instance_id.in_(supervisions), DeadlineRecord.rule == "D13")
+    if due is None:
+        issued = variables.get("supervision_issued_at") or now
+        due = _computed_due(session, "D13", issued, int(variables["feedback_days"]))
+    return _date(due)
+
+
+def _dispatch(
+    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """交办单: by when the department must sign for the item, and the handling limit (D5)."""
+    own = DeadlineRecord.instance_id == petition.process_instance_id
+    sign = _stored_due(session, own, DeadlineRecord.element_id == SIGN_STEP) or _computed_due(
+        session, "SIGN", now
+    )
+    handling = _stored_due(session, own, DeadlineRecord.rule == "D5")
+    if handling is None and variables.get("accepted_at"):
+        handling = _computed_due(session, "D5", variables["accepted_at"])
+    return {"sign_due": _date(sign), "handling_due": _date(handling)}
+
+
+def _reply(
+    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """答复意见书: the facts found, the basis, how it is served, and where to ask for 复查."""
+    from service.petitions.review import REVIEW, PetitionReview  # review imports this module
+
+    body = session.scalar(
+        select(PetitionReview.review_body)
+        .where(
+            PetitionReview.petition_id == petition.id,
+            PetitionReview.level == REVIEW,
+            PetitionReview.review_body.is_not(None),
+        )
+        .order_by(PetitionReview.id.desc())
+        .limit(1)
+    )
+    method = variables.get("delivery_method")
+    return {
+        "findings": str(variables.get("findings") or "").strip(),
+        "reply_basis": str(variables.get("reply_basis") or "").strip(),
+        "delivery_method": LABELS["delivery_method"].get(str(method), str(method)) if method else "",
+        "review_body": body or "",
+    }
+
+
+def _review_facts(
+    session: Session, petition: Petition, variables: Mapping[str, Any], reviewed_kinds: tuple[str, ...]
+) -> dict[str, Any]:
+    """复查/复核意见书: the opinion's own number, the request date, the opinion reviewed, the hearing."""
+    reviewed = session.scalars(
+        select(PetitionDocument)
+        .where(PetitionDocument.petition_id == petition.id, PetitionDocument.kind.in_(reviewed_kinds))
+        .order_by(PetitionDocument.id.desc())
+        .limit(1)
+    ).first()
+    reviewed_opinion = ""
+    if reviewed is not None:
+        reference = (reviewed.fields or {}).get("opinion_reference") or reviewed.number
+        reviewed_opinion = f"{reviewed.title}（{reference}）"
+    started, ended = _date(variables.get("hearing_started")), _date(variables.get("hearing_ended"))
+    hearing_days = variables.get("hearing_days")
+    return {
+        "opinion_reference": str(variables.get("opinion_reference") or "").strip(),
+        "requested_date": _date(variables.get("requested_at")),
+        "reviewed_opinion": reviewed_opinion,
+        "request_summary": str(variables.get("request_summary") or variables.get("reason") or ""),
+        "review_body": str(variables.get("review_body") or ""),
+        "hearing_days": hearing_days if isinstance(hearing_days, int) and hearing_days > 0 else 0,
+        "hearing_period": f"{started}至{ended}" if started and ended else started,
+    }
+
+
+def _non_acceptance(
+    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """不予受理告知书: whether it is the same matter as one closed by 复核 (不再受理, art. 36)."""
+    from service.petitions.review import is_final  # review imports this module
+
+    code = str(variables.get("duplicate_of") or "").strip().upper()
+    earlier = session.scalar(select(Petition.id).where(Petition.tracking_code == code)) if code else None
+    return {"reaccept_barred": earlier is not None and is_final(session, earlier)}
+
+
+_FACTS: Mapping[str, Callable[[Session, Petition, Mapping[str, Any], datetime], Mapping[str, Any]]] = {
+    "dispatch_form": _dispatch,
+    "reply_opinion": _reply,
+    "review_opinion": lambda s, p, v, _: _review_facts(s, p, v, ("reply_opinion", "direct_reply")),
+    "recheck_opinion": lambda s, p, v, _: _review_facts(s, p, v, ("review_opinion",)),
+    "non_acceptance_notice": _non_acceptance,
+}
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _stored_due(session: Session, *conditions: ColumnElement[bool]) -> datetime | None:
+    """The due moment of the latest deadline row matching `conditions`."""
+    return session.scalar(
+        select(DeadlineRecord.due_at).where(*conditions).order_by(DeadlineRecord.id.desc()).limit(1)
+    )
+
+
+def _computed_due(session: Session, rule: str, start: Any, count: int | None = None) -> datetime | None:
+    """The due moment the engine would compute (same calendar, same rule); None if it cannot."""
+    try:
+        return load_calendar(session, _rules_path()).deadline(rule, start, count).due_at
+    except (ValueError, TypeError):
+        log.warning("cannot compute %s from %r for a notice", rule, start)
+        return None
+
+
+def _rules_path() -> Path:
+    """processes/deadline_rules.json where Settings.processes_dir finds it (the table overrides it)."""
+    processes = os.environ.get("PETITIONFLOW_PROCESSES")
+    return (Path(processes) if processes else PROJECT_ROOT / "processes") / "deadline_rules.json"
+
+
+def _date(value: Any) -> str:
+    """A moment (datetime, date, ISO string) as a local date in notice style; "" when unknown."""
+    if not value:
+        return ""
+    try:
+        return to_local(as_moment(value)).strftime(DATE)
+    except (ValueError, TypeError):
+        return ""
+
+
+def _clause(value: Any) -> str:
+    """Free text placed inside a sentence the template ends itself: no trailing punctuation."""
+    return str(value or "").strip().rstrip("。．.；;，,、 ")
