@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.clock import to_local
@@ -88,7 +88,10 @@ def load_rows(session: Session, since: datetime, until: datetime, department: st
             Petition.received_at >= since,
             Petition.received_at < until,
             Petition.duplicate_of_id.is_(None),
+            # 举报 / 检举控告类 stay out of hot issues: their titles and codes must not surface as
+            # examples (art. 31), whichever of the two fields marks them.
             Petition.request_type != "report",
+            or_(Petition.statutory_class.is_(None), Petition.statutory_class != "accusation"),
         )
     )
     if department:

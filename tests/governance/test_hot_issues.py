@@ -7,7 +7,7 @@ import functools
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.clock import LOCAL_TZ
 from service.governance.bulk import insert_petitions
@@ -16,7 +16,7 @@ from service.governance.hot_issues import find_hot_issues
 from service.governance.periods import month_of, year_of
 from service.governance.synth import SynthResult, generate
 from service.governance.text import term_bag
-from service.petitions.models import Category
+from service.petitions.models import Category, Petition
 from tests.conftest import Harness
 
 NOW = datetime(2026, 1, 10, tzinfo=LOCAL_TZ)
@@ -78,3 +78,16 @@ def test_a_department_sees_only_its_own_issues(year: tuple[Harness, SynthResult,
         issues = find_hot_issues(session, year_of(2025), department="it")
     assert issues and all(i.department == "it" for i in issues)
     assert any("选课系统" in i.keywords for i in issues if i.hot)
+
+
+def test_accusations_never_surface_in_hot_issues(year: tuple[Harness, SynthResult, list[int]]) -> None:
+    harness, _, _ = year
+    period = year_of(2025)
+    with harness.db.transaction() as session:
+        session.execute(
+            update(Petition).where(Petition.title.contains("热水")).values(statutory_class="accusation")
+        )
+    with harness.db.session() as session:
+        issues = find_hot_issues(session, period)
+    assert issues and not any("热水" in i.keywords for i in issues)
+    assert not any("热水" in e["title"] for i in issues for e in i.examples)
