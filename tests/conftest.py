@@ -170,3 +170,19 @@ def petition_body(**overrides: Any) -> dict[str, Any]:
 
 
 __all__ = ["START", "Harness", "Path", "petition_body"]
+
+
+def add_discipline_handler(harness: Harness) -> str:
+    """A 纪委办公室 handler (not among the demo users): 举报 items are routed only there."""
+    from service.identity.service import create_user
+
+    with harness.db.transaction() as session:
+        create_user(
+            session,
+            username="discipline_handler",
+            role="handler",
+            department="discipline",
+            password="demo",
+            now=harness.clock.now(),
+        )
+    return "discipline_handler"

@@ -28,7 +28,20 @@ def check_screening(session: Session, task: HumanTask, data: Mapping[str, Any]) 
     return {}
 
 
+REPORT_DEPARTMENT = "discipline"  # 纪委办公室
+
+
 def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     if data.get("department") in (data.get("co_departments") or []):
         return {"co_departments": "协办部门不能包含主办部门"}
+    petition_id = petition_id_of(task.business_key)
+    petition = session.get(Petition, petition_id) if petition_id is not None else None
+    if petition is not None and petition.request_type == "report":
+        # Art. 31: accusations never go to the unit accused; the discipline office handles them alone.
+        errors = {}
+        if data.get("department") != REPORT_DEPARTMENT:
+            errors["department"] = "举报事项只能交纪委办公室办理（《信访工作条例》第三十一条）"
+        if data.get("co_departments"):
+            errors["co_departments"] = "举报事项不设协办部门"
+        return errors
     return {}

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from service.clock import LOCAL_TZ, to_local
 from service.documents import templates
 from service.engine.models import DeadlineRecord, ProcessInstance
+from service.identity.service import create_user
 from service.petitions import documents
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.projection import business_key
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, add_discipline_handler, petition_body
 from tests.support import ApiClient
 
 DATE = "%Y年%m月%d日"
@@ -54,26 +55,29 @@ def local_date(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime(DATE)
 
 
-def signed(api: ApiClient, **overrides: Any) -> int:
+def signed(api: ApiClient, department: str = "logistics", **overrides: Any) -> int:
     pid: int = api.register(petition_body(**overrides))["id"]
     api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[], instructions="请核查")
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "routing", "assessor", department=department, co_departments=[], instructions="请核查")
+    api.complete(pid, "sign_for", f"{department}_handler", sign_result="sign")
     return pid
 
 
-def replied(api: ApiClient, pid: int, *, delivery_method: str = "mail") -> None:
-    api.complete(pid, "handle", "logistics_handler", findings="二食堂三个窗口价格上涨约两成")
+def replied(
+    api: ApiClient, pid: int, *, delivery_method: str = "mail", department: str = "logistics"
+) -> None:
+    handler, head = f"{department}_handler", f"{department}_head"
+    api.complete(pid, "handle", handler, findings="二食堂三个窗口价格上涨约两成")
     api.complete(
         pid,
         "draft_reply",
-        "logistics_handler",
+        handler,
         reply_outcome="support",
         reply_text="已责令承包商自即日起恢复原价。",
         reply_basis="《学校食堂管理办法》第十条",
     )
-    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
-    api.complete(pid, "serve_reply", "logistics_handler", delivery_method=delivery_method)
+    api.complete(pid, "head_signoff", head, approval="approve")
+    api.complete(pid, "serve_reply", handler, delivery_method=delivery_method)
 
 
 # -- 1. 延期告知书 -----------------------------------------------------------------------------------
@@ -272,8 +276,18 @@ def test_anonymous_petitioners_are_addressed_as_such_in_every_notice(harness: Ha
 
 def test_a_reporters_identity_never_reaches_any_notice(harness: Harness) -> None:
     api = harness.api
-    pid = signed(api, request_type="report", category="ethics")
-    replied(api, pid)
+    add_discipline_handler(harness)
+    with harness.db.transaction() as session:
+        create_user(
+            session,
+            username="discipline_head",
+            role="head",
+            department="discipline",
+            password="demo",
+            now=harness.clock.now(),
+        )
+    pid = signed(api, "discipline", request_type="report", category="ethics")
+    replied(api, pid, department="discipline")
     with harness.db.session() as session:
         bodies = dict(
             session.execute(

@@ -16,7 +16,8 @@ def _accepted(harness: Harness, **overrides: object) -> dict:
     api = harness.api
     created = api.register(petition_body(**overrides))
     api.complete(created["id"], "screening", "assessor", decision="accept", statutory_class="claim")
-    api.complete(created["id"], "routing", "assessor", department="logistics", co_departments=[])
+    department = "discipline" if overrides.get("request_type") == "report" else "logistics"
+    api.complete(created["id"], "routing", "assessor", department=department, co_departments=[])
     return created
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, add_discipline_handler, petition_body
 
 
-def routed(harness: Harness, **body: object) -> int:
+def routed(harness: Harness, department: str = "logistics", **body: object) -> int:
     api = harness.api
     pid: int = api.register(petition_body(**body))["id"]
     api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    api.complete(pid, "routing", "assessor", department=department, co_departments=[])
     return pid
 
 
@@ -83,7 +83,7 @@ def test_auditor_reads_everything_and_changes_nothing(harness: Harness) -> None:
     [
         ("assessor", "张三"),
         ("registrar", "张三"),
-        ("logistics_handler", "（已保密）"),
+        ("discipline_handler", "（已保密）"),
         ("leader", "（已保密）"),
         ("auditor", "（已保密）"),
         ("admin", "（已保密）"),
@@ -92,7 +92,8 @@ def test_auditor_reads_everything_and_changes_nothing(harness: Harness) -> None:
 def test_a_reporters_identity_is_sealed_outside_the_office(
     harness: Harness, user: str, expected_name: str
 ) -> None:
-    pid = routed(harness, request_type="report", category="ethics", title="反映某教师收受礼金")
+    add_discipline_handler(harness)
+    pid = routed(harness, "discipline", request_type="report", category="ethics", title="反映某教师收受礼金")
     detail = harness.api.petition(pid, user=user)
     assert detail["petitioner"]["name"] == expected_name
     if expected_name != "张三":
@@ -140,3 +141,19 @@ def test_requests_without_a_valid_token_get_401(harness: Harness) -> None:
 
 def test_department_staff_cannot_register(harness: Harness) -> None:
     assert harness.api.post("/api/v1/petitions", petition_body(), user="logistics_handler").status_code == 403
+
+
+def test_a_report_goes_only_to_the_discipline_office(harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body(request_type="report", category="ethics", title="反映财务处某人"))["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    routing = api.get(f"/api/v1/tasks/{api.task(pid, 'routing', 'assessor')['id']}", user="assessor")
+    assert routing.get_json()["data"]["department"] == "discipline"  # the routing table proposes it
+    task = api.task(pid, "routing", "assessor")
+    url = f"/api/v1/tasks/{task['id']}/complete"
+    to_accused = api.post(url, {"data": {"department": "finance", "co_departments": []}}, user="assessor")
+    assert to_accused.status_code == 422 and "第三十一条" in to_accused.get_json()["errors"]["department"]
+    shared = {"department": "discipline", "co_departments": ["finance"]}
+    assert api.post(url, {"data": shared}, user="assessor").status_code == 422
+    alone = {"department": "discipline", "co_departments": []}
+    assert api.post(url, {"data": alone}, user="assessor").status_code == 200

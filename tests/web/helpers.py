@@ -8,12 +8,13 @@ from tests.conftest import Harness, petition_body
 
 
 def routed_petition(harness: Harness, **overrides: Any) -> dict[str, Any]:
-    """A petition registered, accepted and routed to logistics; returns the API's detail."""
+    """A petition registered, accepted and routed (to logistics; a 举报 to the discipline office)."""
     api = harness.api
     created = api.register(petition_body(**overrides))
     pid = created["id"]
     api.complete(pid, "screening", "assessor", decision="accept", statutory_class="claim")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    department = "discipline" if overrides.get("request_type") == "report" else "logistics"
+    api.complete(pid, "routing", "assessor", department=department, co_departments=[])
     return api.petition(pid)
 
 
