@@ -250,3 +250,11 @@ def test_revision_and_a_dissatisfied_follow_up_reopen_once(any_harness: Harness)
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # second time: no more reopening
     detail = api.petition(pid)
     assert (detail["status"], detail["satisfaction"]) == ("closed", "dissatisfied")
+
+
+def test_a_transferred_item_is_screened_on_the_transfer_clock(any_harness: Harness) -> None:
+    api = any_harness.api
+    direct = api.register(petition_body())["id"]
+    transferred = api.register(petition_body(channel="transfer", title="上级转送：食堂价格"))["id"]
+    assert api.task(direct, "screening", "assessor")["deadline_rule"] == "D2"
+    assert api.task(transferred, "screening", "assessor")["deadline_rule"] == "D3"
