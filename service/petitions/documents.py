@@ -12,21 +12,17 @@ and rule (a period ending on a rest day ends on the next working day).
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from service.clock import to_local
-from service.config import PROJECT_ROOT
 from service.documents import templates
-from service.engine.calendar import as_moment
-from service.engine.holidays import load_calendar
+from service.engine.calendar import BusinessCalendar, as_moment
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
 from service.identity.models import User
@@ -102,13 +98,22 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class NoticeSources:
+    """What notices draw on besides the petition: department names and the business calendar
+    (the engine's own, for a due date not stored yet)."""
+
+    department_names: Callable[[], Mapping[str, str]]
+    calendar: Callable[[], BusinessCalendar]
+
+
 def issue(
     session: Session,
     petition: Petition,
     kind: str,
     *,
     variables: Mapping[str, Any],
-    department_names: Mapping[str, str],
+    sources: NoticeSources,
     now: datetime,
 ) -> PetitionDocument | None:
     spec = KINDS.get(kind)
@@ -123,9 +128,8 @@ def issue(
         or 0
     ) + 1
     number = f"{spec.prefix}〔{to_local(now).year}〕{petition.tracking_code}-{sequence}"
-    context = _context(
-        session, petition, kind, variables=variables, department_names=department_names, now=now
-    ) | {"number": number}
+    facts = _Facts(session, petition, variables, now, sources.calendar())
+    context = _context(facts, kind, sources.department_names()) | {"number": number}
     template, body = templates.render_notice(session, kind, context)
     document = PetitionDocument(
         petition_id=petition.id,
@@ -162,15 +166,33 @@ def petitioner_document(session: Session, petition_id: int, document_id: int) ->
     return found
 
 
-def _context(
-    session: Session,
-    petition: Petition,
-    kind: str,
-    *,
-    variables: Mapping[str, Any],
-    department_names: Mapping[str, str],
-    now: datetime,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Facts:
+    """What one notice is drawn from."""
+
+    session: Session
+    petition: Petition
+    variables: Mapping[str, Any]
+    now: datetime
+    calendar: BusinessCalendar
+
+    def stored_due(self, *conditions: ColumnElement[bool]) -> datetime | None:
+        """The due moment of the latest deadline row matching `conditions`."""
+        return self.session.scalar(
+            select(DeadlineRecord.due_at).where(*conditions).order_by(DeadlineRecord.id.desc()).limit(1)
+        )
+
+    def computed_due(self, rule: str, start: Any, count: int | None = None) -> datetime | None:
+        """The due moment the engine would compute (same calendar, same rule); None if it cannot."""
+        try:
+            return self.calendar.deadline(rule, start, count).due_at
+        except (ValueError, TypeError):
+            log.warning("cannot compute %s from %r for a notice", rule, start)
+            return None
+
+
+def _context(facts: _Facts, kind: str, department_names: Mapping[str, str]) -> dict[str, Any]:
+    petition, variables, now = facts.petition, facts.variables, facts.now
     context: dict[str, Any] = {
         key: value
         for key, value in variables.items()
@@ -200,12 +222,12 @@ def _context(
     )
     # Every notice printed these whenever the facts existed; edited templates may rely on it.
     if isinstance(variables.get("extended_by"), int):
-        context.update(_extension(session, petition, variables))
+        context.update(_extension(facts))
     if variables.get("feedback_days"):
-        context["feedback_due"] = _feedback_due(session, petition, variables, now)
-    facts = _FACTS.get(kind)
-    if facts is not None:
-        context.update(facts(session, petition, variables, now))
+        context["feedback_due"] = _feedback_due(facts)
+    kind_facts = _FACTS.get(kind)
+    if kind_facts is not None:
+        context.update(kind_facts(facts))
     return context
 
 
@@ -224,24 +246,25 @@ def _addressee(petition: Petition) -> str:
 # the next working day.
 
 
-def _extension(session: Session, petition: Petition, variables: Mapping[str, Any]) -> dict[str, Any]:
+def _extension(facts: _Facts) -> dict[str, Any]:
     """延期告知书: the D5 limit, the D6 limit that replaces it, the reason given and who approved it."""
-    own = DeadlineRecord.instance_id == petition.process_instance_id
-    original = _stored_due(session, own, DeadlineRecord.rule == "D5")
-    extended = _stored_due(session, own, DeadlineRecord.rule == "D6")
+    variables = facts.variables
+    own = DeadlineRecord.instance_id == facts.petition.process_instance_id
+    original = facts.stored_due(own, DeadlineRecord.rule == "D5")
+    extended = facts.stored_due(own, DeadlineRecord.rule == "D6")
     if original is None and variables.get("accepted_at"):
-        original = _computed_due(session, "D5", variables["accepted_at"])
+        original = facts.computed_due("D5", variables["accepted_at"])
     if extended is None and original is not None:
-        extended = _computed_due(session, "D6", original, int(variables["extended_by"]))
-    facts: dict[str, Any] = {
+        extended = facts.computed_due("D6", original, int(variables["extended_by"]))
+    found: dict[str, Any] = {
         "extension_reason": _clause(variables.get("extension_reason")),
-        "approver": _approver(session, petition),
+        "approver": _approver(facts.session, facts.petition),
     }
     if original is not None:
-        facts["original_due"] = _date(original)
+        found["original_due"] = _date(original)
     if extended is not None:
-        facts["new_due"] = _date(extended)
-    return facts
+        found["new_due"] = _date(extended)
+    return found
 
 
 def _approver(session: Session, petition: Petition) -> str:
@@ -259,38 +282,36 @@ def _approver(session: Session, petition: Petition) -> str:
     return name or DEFAULT_APPROVER
 
 
-def _feedback_due(session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime) -> str:
+def _feedback_due(facts: _Facts) -> str:
     """督办单: the D13 feedback limit of the supervision just issued (the timer's own date)."""
     from service.petitions.projection import business_key  # projection imports this module
 
-    supervisions = select(ProcessInstance.id).where(ProcessInstance.business_key == business_key(petition.id))
-    due = _stored_due(session, DeadlineRecord.instance_id.in_(supervisions), DeadlineRecord.rule == "D13")
+    key = business_key(facts.petition.id)
+    supervisions = select(ProcessInstance.id).where(ProcessInstance.business_key == key)
+    due = facts.stored_due(DeadlineRecord.instance_id.in_(supervisions), DeadlineRecord.rule == "D13")
     if due is None:
-        issued = variables.get("supervision_issued_at") or now
-        due = _computed_due(session, "D13", issued, int(variables["feedback_days"]))
+        issued = facts.variables.get("supervision_issued_at") or facts.now
+        due = facts.computed_due("D13", issued, int(facts.variables["feedback_days"]))
     return _date(due)
 
 
-def _dispatch(
-    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
+def _dispatch(facts: _Facts) -> dict[str, Any]:
     """交办单: by when the department must sign for the item, and the handling limit (D5)."""
-    own = DeadlineRecord.instance_id == petition.process_instance_id
-    sign = _stored_due(session, own, DeadlineRecord.element_id == SIGN_STEP) or _computed_due(
-        session, "SIGN", now
+    own = DeadlineRecord.instance_id == facts.petition.process_instance_id
+    sign = facts.stored_due(own, DeadlineRecord.element_id == SIGN_STEP) or facts.computed_due(
+        "SIGN", facts.now
     )
-    handling = _stored_due(session, own, DeadlineRecord.rule == "D5")
-    if handling is None and variables.get("accepted_at"):
-        handling = _computed_due(session, "D5", variables["accepted_at"])
+    handling = facts.stored_due(own, DeadlineRecord.rule == "D5")
+    if handling is None and facts.variables.get("accepted_at"):
+        handling = facts.computed_due("D5", facts.variables["accepted_at"])
     return {"sign_due": _date(sign), "handling_due": _date(handling)}
 
 
-def _reply(
-    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
+def _reply(facts: _Facts) -> dict[str, Any]:
     """答复意见书: the facts found, the basis, how it is served, and where to ask for 复查."""
     from service.petitions.review import REVIEW, PetitionReview  # review imports this module
 
+    session, petition, variables = facts.session, facts.petition, facts.variables
     body = session.scalar(
         select(PetitionReview.review_body)
         .where(
@@ -310,10 +331,9 @@ def _reply(
     }
 
 
-def _review_facts(
-    session: Session, petition: Petition, variables: Mapping[str, Any], reviewed_kinds: tuple[str, ...]
-) -> dict[str, Any]:
+def _review_facts(facts: _Facts, reviewed_kinds: tuple[str, ...]) -> dict[str, Any]:
     """复查/复核意见书: the opinion's own number, the request date, the opinion reviewed, the hearing."""
+    session, petition, variables = facts.session, facts.petition, facts.variables
     reviewed = session.scalars(
         select(PetitionDocument)
         .where(PetitionDocument.petition_id == petition.id, PetitionDocument.kind.in_(reviewed_kinds))
@@ -337,49 +357,26 @@ def _review_facts(
     }
 
 
-def _non_acceptance(
-    session: Session, petition: Petition, variables: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
+def _non_acceptance(facts: _Facts) -> dict[str, Any]:
     """不予受理告知书: whether it is the same matter as one closed by 复核 (不再受理, art. 36)."""
     from service.petitions.review import is_final  # review imports this module
 
-    code = str(variables.get("duplicate_of") or "").strip().upper()
+    session = facts.session
+    code = str(facts.variables.get("duplicate_of") or "").strip().upper()
     earlier = session.scalar(select(Petition.id).where(Petition.tracking_code == code)) if code else None
     return {"reaccept_barred": earlier is not None and is_final(session, earlier)}
 
 
-_FACTS: Mapping[str, Callable[[Session, Petition, Mapping[str, Any], datetime], Mapping[str, Any]]] = {
+_FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
     "dispatch_form": _dispatch,
     "reply_opinion": _reply,
-    "review_opinion": lambda s, p, v, _: _review_facts(s, p, v, ("reply_opinion", "direct_reply")),
-    "recheck_opinion": lambda s, p, v, _: _review_facts(s, p, v, ("review_opinion",)),
+    "review_opinion": lambda facts: _review_facts(facts, ("reply_opinion", "direct_reply")),
+    "recheck_opinion": lambda facts: _review_facts(facts, ("review_opinion",)),
     "non_acceptance_notice": _non_acceptance,
 }
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def _stored_due(session: Session, *conditions: ColumnElement[bool]) -> datetime | None:
-    """The due moment of the latest deadline row matching `conditions`."""
-    return session.scalar(
-        select(DeadlineRecord.due_at).where(*conditions).order_by(DeadlineRecord.id.desc()).limit(1)
-    )
-
-
-def _computed_due(session: Session, rule: str, start: Any, count: int | None = None) -> datetime | None:
-    """The due moment the engine would compute (same calendar, same rule); None if it cannot."""
-    try:
-        return load_calendar(session, _rules_path()).deadline(rule, start, count).due_at
-    except (ValueError, TypeError):
-        log.warning("cannot compute %s from %r for a notice", rule, start)
-        return None
-
-
-def _rules_path() -> Path:
-    """processes/deadline_rules.json where Settings.processes_dir finds it (the table overrides it)."""
-    processes = os.environ.get("PETITIONFLOW_PROCESSES")
-    return (Path(processes) if processes else PROJECT_ROOT / "processes") / "deadline_rules.json"
 
 
 def _date(value: Any) -> str:

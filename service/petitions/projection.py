@@ -8,7 +8,7 @@ README): `department`, `co_departments`, `statutory_class`, `urgency`, `reply_te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -35,8 +35,8 @@ def petition_id_of(key: str | None) -> int | None:
 
 
 class PetitionProjection:
-    def __init__(self, department_names: Callable[[], Mapping[str, str]]) -> None:
-        self._department_names = department_names
+    def __init__(self, sources: documents.NoticeSources) -> None:
+        self._sources = sources
 
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
         with session.no_autoflush:  # one UPDATE of the petition at the end, not one per change
@@ -68,7 +68,7 @@ class PetitionProjection:
         petition.updated_at = outcome.now
         # Last: issuing a notice flushes (its id goes into the audit event), and the notice reads the
         # petition as it now is.
-        issued = issue_reached_documents(session, petition, outcome, self._department_names)
+        issued = issue_reached_documents(session, petition, outcome, self._sources)
         if REPLY_DOCUMENTS.intersection(issued):
             petition.replied_at = outcome.now
 
@@ -134,7 +134,7 @@ def issue_reached_documents(
     session: Session,
     petition: Petition,
     outcome: Outcome,
-    department_names: Callable[[], Mapping[str, str]],
+    sources: documents.NoticeSources,
 ) -> list[str]:
     """Issue the notice of every element this command reached that names a `document`; return the kinds."""
     issued = []
@@ -147,7 +147,7 @@ def issue_reached_documents(
             petition,
             kind,
             variables=outcome.variables,
-            department_names=department_names(),
+            sources=sources,
             now=outcome.now,
         )
         if document is None:

@@ -8,7 +8,7 @@ same facts and reasons are not accepted again (D11): screening refuses to accept
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from service.engine.commands import Actor, StartInstance
 from service.engine.models import HumanTask
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
+from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
 from service.petitions.projection import business_key, issue_reached_documents, petition_of
 
@@ -153,8 +154,8 @@ def check_not_reaccepted(session: Session, task: HumanTask, data: Mapping[str, A
 
 
 class ReviewProjection:
-    def __init__(self, department_names: Callable[[], Mapping[str, str]]) -> None:
-        self._department_names = department_names
+    def __init__(self, sources: NoticeSources) -> None:
+        self._sources = sources
 
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
         petition = petition_of(session, outcome, PROCESS_KEY)
@@ -183,4 +184,4 @@ class ReviewProjection:
             outcome.record(
                 "review.decided", actor="system", level=row.level, decision=row.decision, final=row.final
             )
-        issue_reached_documents(session, petition, outcome, self._department_names)
+        issue_reached_documents(session, petition, outcome, self._sources)

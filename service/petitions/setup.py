@@ -12,6 +12,7 @@ from service.db import Database
 from service.engine.runtime import Runtime
 from service.identity.models import Department
 from service.petitions import rules
+from service.petitions.documents import NoticeSources
 from service.petitions.models import Category
 from service.petitions.projection import PetitionProjection
 from service.petitions.review import ReviewProjection, check_not_reaccepted
@@ -67,9 +68,10 @@ class ReferenceLists:
 
 def install(runtime: Runtime, db: Database) -> ReferenceLists:
     lists = ReferenceLists(db)
-    runtime.add_listener(PetitionProjection(lists.department_names))
-    runtime.add_listener(SupervisionProjection(lists.department_names))
-    runtime.add_listener(ReviewProjection(lists.department_names))
+    sources = NoticeSources(department_names=lists.department_names, calendar=runtime.calendar)
+    runtime.add_listener(PetitionProjection(sources))
+    runtime.add_listener(SupervisionProjection(sources))
+    runtime.add_listener(ReviewProjection(sources))
     runtime.add_validator("screening", rules.check_screening)
     runtime.add_validator("screening", check_not_reaccepted)
     runtime.add_validator("routing", rules.check_routing)

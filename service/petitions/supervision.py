@@ -3,7 +3,7 @@ supervisor's decision; runs processes/supervision.bpmn beside the petition's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, select
@@ -14,6 +14,7 @@ from service.engine.commands import Actor, StartInstance
 from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
+from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
 from service.petitions.projection import business_key, issue_reached_documents, petition_id_of, petition_of
 from service.petitions.vocabulary import CLOSED_STATUSES
@@ -151,8 +152,8 @@ def supervise_overdue(runtime: Runtime, *, as_of: datetime | None = None) -> int
 class SupervisionProjection:
     """Keeps the `supervision` row and the petition's flag in step with a supervision process."""
 
-    def __init__(self, department_names: Callable[[], Mapping[str, str]]) -> None:
-        self._department_names = department_names
+    def __init__(self, sources: NoticeSources) -> None:
+        self._sources = sources
 
     def on_outcome(self, session: Session, outcome: Outcome) -> None:
         petition = petition_of(session, outcome, PROCESS_KEY)
@@ -182,4 +183,4 @@ class SupervisionProjection:
         if outcome.ended and row.status == OPEN:
             row.status, row.closed_at = CLOSED, outcome.now
             outcome.record("supervision.closed", actor="system")
-        issue_reached_documents(session, petition, outcome, self._department_names)
+        issue_reached_documents(session, petition, outcome, self._sources)

@@ -121,7 +121,7 @@ def test_extension_notice_without_a_stored_deadline_uses_the_business_calendar(h
             petition,
             "extension_notice",
             variables={"extended_by": 25, "accepted_at": harness.clock.now().isoformat()},
-            department_names={},
+            sources=notice_sources(harness),
             now=harness.clock.now(),
         )
         assert document is not None
@@ -192,7 +192,7 @@ def test_reply_opinion_names_the_review_body_the_data_records(harness: Harness) 
             petition,
             "reply_opinion",
             variables={"reply_text": "重新办理后答复如下……", "reply_outcome": "support"},
-            department_names={},
+            sources=notice_sources(harness),
             now=harness.clock.now(),
         )
         assert document is not None
@@ -427,3 +427,8 @@ def test_overrides_written_before_the_new_placeholders_still_render(harness: Har
             )
         ).all()
     assert sorted(versions) == [1, 1]  # the edited copies, not the shipped defaults
+
+
+def notice_sources(harness: Harness) -> documents.NoticeSources:
+    """The service's own calendar: a notice computed without a stored row uses what the engine does."""
+    return documents.NoticeSources(department_names=dict, calendar=harness.services.runtime.calendar)
