@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import context, problems
+from service.api import context, problems, spec
 
 
 def register_api(app: Flask) -> None:
@@ -41,7 +41,8 @@ def register_api(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [spec.AuthResponses()]})
+    api.spec.components.schema("Problem", spec.PROBLEM_SCHEMA)
     api.register_blueprint(health.blp)  # /healthz
     api.register_blueprint(auth.blp)  # /api/v1/auth
     api.register_blueprint(petitions.blp)  # /api/v1/petitions

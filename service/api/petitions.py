@@ -10,6 +10,7 @@ from service.api.schemas.petitions import (
     PetitionCreatedSchema,
     PetitionCreateSchema,
     PetitionDetailSchema,
+    PetitionFullSchema,
     PetitionListSchema,
     PetitionQuerySchema,
     PetitionViewSchema,
@@ -57,6 +58,9 @@ def search(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<int:petition_id>", methods=["GET"])
 @blp.response(200)
+@blp.doc(
+    responses={"200": {"description": "OK", "content": {"application/json": {"schema": PetitionFullSchema}}}}
+)
 def show(petition_id: int) -> dict[str, Any]:
     viewer = Viewer.of(current_user())
     petition = petitions.get_visible(session(), viewer, petition_id)

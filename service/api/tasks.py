@@ -51,6 +51,7 @@ def show(task_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
+@blp.alt_response(409, description="已被他人认领、已办理或已变化（未作任何更改）")
 @blp.response(200, TaskSchema)
 def claim(task_id: str) -> Any:
     user = require_writer()
@@ -67,6 +68,7 @@ def release(task_id: str) -> Any:
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
+@blp.alt_response(409, description="已被他人认领、已办理或已变化（未作任何更改）")
 @caller_first(require_writer)
 @blp.arguments(CompleteTaskSchema)
 @blp.response(200, NextTasksSchema)

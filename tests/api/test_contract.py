@@ -59,6 +59,14 @@ def test_health_and_openapi(harness: Harness) -> None:
     ):
         assert path in spec["paths"], path
     assert "PetitionCreate" in spec["components"]["schemas"]
+    paths = spec["paths"]
+    detail = paths["/api/v1/petitions/{petition_id}"]["get"]["responses"]
+    assert detail["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PetitionFull")
+    assert {"deadlines", "current_tasks", "petitioner"} <= set(
+        spec["components"]["schemas"]["PetitionFull"]["properties"]
+    )
+    assert {"401", "403", "409", "422"} <= set(paths["/api/v1/tasks/{task_id}/complete"]["post"]["responses"])
+    assert "401" not in paths["/api/v1/public/petitions"]["post"]["responses"]  # no login there
 
 
 def test_registration_errors_are_per_field_and_change_nothing(harness: Harness) -> None:

@@ -103,7 +103,7 @@ class DeadlineSchema(BaseSchema):
     element = fields.String(attribute="element_id")
 
 
-class DocumentSchema(BaseSchema):
+class PetitionDocumentSummarySchema(BaseSchema):
     id = fields.Integer()
     kind = fields.String()
     number = fields.String()
@@ -137,9 +137,13 @@ class PetitionViewSchema(BaseSchema):
     petitioner = fields.Dict()
     deadlines = fields.List(fields.Nested(DeadlineSchema))
     current_tasks = fields.List(fields.Nested(TaskSchema))
-    documents = fields.List(fields.Nested(DocumentSchema))
+    documents = fields.List(fields.Nested(PetitionDocumentSummarySchema))
     duplicate_of = fields.String(allow_none=True)
     case_leader = fields.String(allow_none=True)  # the school leader named on it (reception)
+
+
+class PetitionFullSchema(PetitionDetailSchema, PetitionViewSchema):
+    """GET /petitions/{id}, for the OpenAPI document: the stored fields and the computed parts."""
 
 
 class HistoryItemSchema(BaseSchema):
