@@ -95,8 +95,23 @@ def version_source(key: str, number: int) -> Response:
     return Response(row.source, mimetype=mimetype)
 
 
+_DEPLOY_BODY = {
+    "required": True,
+    "description": "BPMN/DMN as the body, or a form (JSON Schema); or a multipart upload named `file`",
+    "content": {
+        "application/xml": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+    },
+}
+
+
 @blp.route("/process-models", methods=["POST"])
 @blp.response(201, DeployedSchema)
+@blp.alt_response(422, description="未通过校验：errors 按元素列出，problems 给出每条原因")
+@blp.doc(requestBody=_DEPLOY_BODY)
 def deploy() -> Any:
     user = require_role(ADMIN)
     upload = request.files.get("file")

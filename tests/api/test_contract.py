@@ -67,6 +67,9 @@ def test_health_and_openapi(harness: Harness) -> None:
     )
     assert {"401", "403", "409", "422"} <= set(paths["/api/v1/tasks/{task_id}/complete"]["post"]["responses"])
     assert "401" not in paths["/api/v1/public/petitions"]["post"]["responses"]  # no login there
+    deploy = paths["/api/v1/process-models"]["post"]
+    assert {"application/xml", "multipart/form-data"} <= set(deploy["requestBody"]["content"])
+    assert {"201", "422"} <= set(deploy["responses"])
 
 
 def test_registration_errors_are_per_field_and_change_nothing(harness: Harness) -> None:
