@@ -95,6 +95,22 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A zh-CN browser page on the live server; fails the test on a CSP refusal in the console."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+@pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Path:
     folder = SCREENSHOTS
     folder.mkdir(parents=True, exist_ok=True)

@@ -43,3 +43,12 @@ class WebClient:
         response = self.get(url)
         assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
         return response.get_data(as_text=True)
+
+
+def login(page: Any, username: str) -> None:
+    """Sign a demo user in through the browser's login form."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/work/tasks"))

@@ -9,40 +9,16 @@ into test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer
+from tests.web.support import login
 
 pytestmark = pytest.mark.browser
 
 REPLY = "经核查，二食堂部分窗口涨价未经审批，已责令恢复原价。"
-
-
-@pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/work/tasks"))
 
 
 def logout(page: Any) -> None:

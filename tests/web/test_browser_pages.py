@@ -17,6 +17,7 @@ from service.container import build_services
 from tests.conftest import petition_body
 from tests.support import ApiClient
 from tests.web.conftest import LiveServer
+from tests.web.support import login
 
 pytestmark = pytest.mark.browser
 
@@ -27,29 +28,6 @@ def api(live_server: LiveServer) -> Iterator[ApiClient]:
     services = build_services(live_server.settings)
     yield ApiClient(create_app(live_server.settings, services=services).test_client(), services)
     services.db.dispose()
-
-
-@pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/work/tasks"))
 
 
 def _followed_petition(api: ApiClient) -> tuple[int, str]:
