@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -72,6 +72,20 @@ def _digest(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Built once, on the tables rather than the mapped classes: every command appends, and plain Core
+# statements skip the ORM's bulk paths and the cost of building a statement each time.
+_HEAD_TABLE = table_of(AuditHead)
+_LOCK_HEAD = (
+    select(_HEAD_TABLE.c.last_id, _HEAD_TABLE.c.last_hash).where(_HEAD_TABLE.c.id == 1).with_for_update()
+)
+_ADVANCE_HEAD = (
+    update(_HEAD_TABLE)
+    .where(_HEAD_TABLE.c.id == 1)
+    .values(last_id=bindparam("new_last_id"), last_hash=bindparam("new_last_hash"))
+)
+_INSERT_EVENTS = insert(table_of(AuditEvent))
+
+
 def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) -> int:
     """Chain `events` after the current head, inside the caller's transaction; return how many.
 
@@ -80,11 +94,9 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
     if not events:
         return 0
     at = at.astimezone(UTC)  # the hash covers the stored (UTC) form, so verify() recomputes the same
-    head = session.execute(
-        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
-    ).one_or_none()
+    head = session.execute(_LOCK_HEAD).one_or_none()
     if head is None:
-        session.execute(insert(table_of(AuditHead)).values(id=1, last_id=0, last_hash=GENESIS_HASH))
+        session.execute(insert(_HEAD_TABLE).values(id=1, last_id=0, last_hash=GENESIS_HASH))
         last_id, last_hash = 0, GENESIS_HASH
     else:
         last_id, last_hash = head
@@ -105,12 +117,8 @@ def append(session: Session, events: Sequence[PendingEvent], *, at: datetime) ->
         row["hash"] = _digest(row)
         last_id, last_hash = row["id"], row["hash"]
         rows.append(row)
-    # Tables, not mapped classes: plain Core statements rather than the ORM's bulk paths.
-    session.execute(insert(table_of(AuditEvent)), rows)
-    head_table = table_of(AuditHead)
-    session.execute(
-        update(head_table).where(head_table.c.id == 1).values(last_id=last_id, last_hash=last_hash)
-    )
+    session.execute(_INSERT_EVENTS, rows)
+    session.execute(_ADVANCE_HEAD, {"new_last_id": last_id, "new_last_hash": last_hash})
     return len(rows)
 
 

@@ -10,6 +10,7 @@ Layout conventions, kept simple so that a template reads like the notice itself:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import Template as JinjaTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
@@ -119,9 +121,18 @@ def _environment(strict: bool) -> SandboxedEnvironment:
     return environment
 
 
+_LENIENT = _environment(strict=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(body: str) -> JinjaTemplate:
+    # Compiling costs milliseconds and a body never changes (an edit is a new body): keyed by content.
+    return _LENIENT.from_string(body)
+
+
 def render_text(body: str, context: Mapping[str, Any]) -> str:
     """The template filled in; unknown names render empty (a missing fact must not stop a notice)."""
-    return _environment(strict=False).from_string(body).render(**dict(context))
+    return _compiled(body).render(**dict(context))
 
 
 def check_template(body: str) -> None:

@@ -2,25 +2,48 @@
 
 PostgreSQL: SELECT … FOR UPDATE on the instance row (commands on one instance queue there);
 SQLite: the unit of work already holds the write lock (BEGIN IMMEDIATE).
+
+The statements are built once, with bound parameters: every command runs them, and building a
+statement and its cache key costs more than a tenth of a millisecond each time.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance
 from service.errors import NotFound
 
+_INSTANCE = (
+    select(ProcessInstance)
+    .where(ProcessInstance.id == bindparam("instance_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_TASK_OWNER = (
+    select(ProcessInstance)
+    .where(
+        ProcessInstance.id
+        == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
+    )
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_TASK_AND_OPEN_SIBLINGS = (
+    select(HumanTask)
+    .where(
+        or_(
+            HumanTask.id == bindparam("task_id"),
+            and_(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == TASK_OPEN),
+        )
+    )
+    .execution_options(populate_existing=True)
+)
+
 
 def lock_instance(session: Session, instance_id: str) -> ProcessInstance:
-    statement = (
-        select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    instance = session.execute(statement).scalar_one_or_none()
+    instance = session.execute(_INSTANCE, {"instance_id": instance_id}).scalar_one_or_none()
     if instance is None:
         raise NotFound("流程实例不存在")
     return instance
@@ -30,25 +53,10 @@ def lock_task(session: Session, task_id: str) -> tuple[HumanTask, ProcessInstanc
     """Lock the task's instance first, then read the task: what we read is what the lock protects.
 
     The same read brings the instance's other open tasks, whose ids the projection needs."""
-    owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    instance = session.execute(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == owner)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    instance = session.execute(_TASK_OWNER, {"task_id": task_id}).scalar_one_or_none()
     if instance is None:
         raise NotFound("任务不存在")
-    rows = session.scalars(
-        select(HumanTask)
-        .where(
-            or_(
-                HumanTask.id == task_id,
-                and_(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN),
-            )
-        )
-        .execution_options(populate_existing=True)
-    ).all()
+    rows = session.scalars(_TASK_AND_OPEN_SIBLINGS, {"task_id": task_id, "instance_id": instance.id}).all()
     row = next((candidate for candidate in rows if candidate.id == task_id), None)
     if row is None:
         raise NotFound("任务不存在")

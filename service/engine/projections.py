@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.db import table_of
@@ -188,15 +188,23 @@ def _deadline_row(
     )
 
 
+_DEADLINES = table_of(DeadlineRecord)
+_ACTIVE_DEADLINES_OF_TASK = update(_DEADLINES).where(
+    _DEADLINES.c.task_id == bindparam("closing_task_id"), _DEADLINES.c.status == "active"
+)
+# Built once (every completion runs one): met when finished by the due time, late after it.
+_MEET_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(
+    status=case((_DEADLINES.c.due_at >= bindparam("now"), "met"), else_="late"), met_at=bindparam("now")
+)
+_CLOSE_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(status="closed", met_at=None)
+
+
 def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: datetime) -> None:
     """One statement: a finished task's deadline was met (or late); a cancelled task's is closed."""
-    table = table_of(DeadlineRecord)
-    status = case((table.c.due_at >= now, "met"), else_="late") if finished else "closed"
-    session.execute(
-        update(table)
-        .where(table.c.task_id == task_id, table.c.status == "active")
-        .values(status=status, met_at=now if finished else None)
-    )
+    if finished:
+        session.execute(_MEET_DEADLINES, {"closing_task_id": task_id, "now": now})
+    else:
+        session.execute(_CLOSE_DEADLINES, {"closing_task_id": task_id})
 
 
 def active_elements(workflow: BpmnWorkflow) -> list[str]:
