@@ -73,10 +73,15 @@ class GovernanceProjection:
             target = session.get(Petition, petition_id)
             merged_into = target.duplicate_of_id if target is not None else None
             duplicates.settle_proposals(session, petition_id, merged_into, outcome.now)
-        elif form == "follow_up" and isinstance(outcome.variables.get("resolved"), bool):
+        elif form == "follow_up":
+            # The answer of this follow-up, as submitted: workflow data still holds an earlier
+            # follow-up's answer after a 重办, and a later one that skips the question must not keep it.
+            answer = (
+                outcome.command.data.get("resolved") if isinstance(outcome.command, CompleteTask) else None
+            )
             kept = session.get(PetitionProfile, petition_id)
             if kept is not None:
-                kept.resolved = outcome.variables["resolved"]
+                kept.resolved = answer if isinstance(answer, bool) else None
 
     # -- governance items ------------------------------------------------------------------------
     def _item(self, session: Session, outcome: Outcome) -> None:

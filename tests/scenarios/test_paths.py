@@ -258,3 +258,27 @@ def test_a_transferred_item_is_screened_on_the_transfer_clock(any_harness: Harne
     transferred = api.register(petition_body(channel="transfer", title="上级转送：食堂价格"))["id"]
     assert api.task(direct, "screening", "assessor")["deadline_rule"] == "D2"
     assert api.task(transferred, "screening", "assessor")["deadline_rule"] == "D3"
+
+
+def test_the_last_follow_up_answer_counts_for_the_resolution_rate(any_harness: Harness) -> None:
+    from service.governance.models import PetitionProfile
+
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, pid)
+
+    def kept_answer() -> bool | None:
+        with any_harness.db.session() as session:
+            profile = session.get(PetitionProfile, pid)
+            assert profile is not None
+            return profile.resolved
+
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied", resolved=False)
+    assert kept_answer() is False
+    api.complete(pid, "rehandle", "logistics_handler", findings="重新核查")
+    reply_and_serve(api, pid)
+    api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")  # 已解决 not asked this time
+    assert kept_answer() is None
