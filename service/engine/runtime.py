@@ -20,7 +20,6 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -51,7 +50,6 @@ from service.engine.models import (
     TASK_OPEN,
     HumanTask,
     ProcessInstance,
-    ProcessModel,
 )
 from service.engine.outcome import (
     AsOf,
@@ -64,13 +62,17 @@ from service.engine.outcome import (
 )
 from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
 from service.engine.scripting import ScriptEngine
-from service.engine.specs import LoadedSpec, SpecCache, load_specs, parse_xml
-from service.engine.state import StateCodec, prune
+from service.engine.specs import SpecCache
+from service.engine.state import prune
 from service.engine.task_forms import TaskForms
 from service.engine.versions import VersionSnapshot, VersionStore
+from service.engine.workflows import WorkflowLoader, ready_task
 from service.errors import Conflict, Forbidden, NotFound, ProcedureError
 
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
+
+# What a diagram's own mistake raises while the engine runs: a ProcedureError, not a server error.
+_ENGINE_ERRORS = (SpiffWorkflowException, SandboxLimitExceeded, SandboxViolation, ValueError, TypeError)
 
 
 class Runtime:
@@ -85,9 +87,9 @@ class Runtime:
         self.db = db
         self.clock = clock
         self.calendar = calendar
-        self.specs = specs or SpecCache()
         self.versions = VersionStore()
-        self.codec = StateCodec()
+        self.workflows = WorkflowLoader(self.versions, specs or SpecCache())
+        self.specs = self.workflows.specs
         self.listeners: list[InstanceListener] = []
         self.forms = TaskForms(self.versions)
 
@@ -130,9 +132,7 @@ class Runtime:
         version = self.versions.latest(session, command.model_key, command.version)
         now = self.clock.now()
         engine = ScriptEngine(self.clock, self.calendar())
-        loaded = self._loaded(session, version)
-        workflow = BpmnWorkflow(loaded.spec, dict(loaded.subprocess_specs), script_engine=engine)
-        workflow.task_tree.data.update(command.data)
+        workflow = self.workflows.new(session, version, engine, command.data)
         instance = ProcessInstance(
             id=str(uuid.uuid4()),
             model_key=version.model_key,
@@ -168,8 +168,8 @@ class Runtime:
         data = self.forms.validate(session, version, row, command.data)
         now = self.clock.now()
         engine = ScriptEngine(self.clock, self.calendar())
-        workflow = self._load(session, instance, version, engine)
-        task = self._ready_task(workflow, row.id)
+        workflow = self.workflows.load(session, instance, version, engine)
+        task = ready_task(workflow, row.id)
         before = projections.completed_ids(workflow)
         outcome = Outcome(command, instance, version, now)
         outcome.record(
@@ -219,7 +219,7 @@ class Runtime:
             cancel_timers(session, instance.id, outcome.now)
             return outcome
         engine = ScriptEngine(AsOf(command.as_of), self.calendar())
-        workflow = self._load(session, instance, version, engine)
+        workflow = self.workflows.load(session, instance, version, engine)
         before = projections.completed_ids(workflow)
         outcome = Outcome(command, instance, version, self.clock.now())
         self._run_engine(workflow.refresh_timers, None)
@@ -255,8 +255,7 @@ class Runtime:
                 errors={f"problems.{i}": problem for i, problem in enumerate(the_plan.problems)},
             )
         engine = ScriptEngine(self.clock, self.calendar())
-        loaded = self._loaded(session, target)
-        workflow = self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
+        workflow = self.workflows.load(session, instance, target, engine)
         migration.repredict(workflow)
         instance.version_id = target.id
         outcome = Outcome(command, instance, target, self.clock.now())
@@ -278,7 +277,7 @@ class Runtime:
         instance = lock_instance(session, command.instance_id)
         version = self.versions.get(session, instance.version_id)
         engine = ScriptEngine(self.clock, self.calendar())
-        workflow = self._load(session, instance, version, engine)
+        workflow = self.workflows.load(session, instance, version, engine)
         outcome = Outcome(command, instance, version, self.clock.now())
         for task in projections.all_tasks(workflow):
             if not task.has_state(TaskState.WAITING):
@@ -306,7 +305,7 @@ class Runtime:
     ) -> tuple[VersionSnapshot, migration.MigrationPlan]:
         current = self.versions.get(session, instance.version_id)
         target = self.versions.latest(session, instance.model_key, to_version)
-        loaded = self._loaded(session, target)
+        loaded = self.workflows.spec(session, target)
         names = set(loaded.spec.task_specs)
         for sub in loaded.subprocess_specs.values():
             names |= set(sub.task_specs)
@@ -364,7 +363,7 @@ class Runtime:
             outcome.record("instance.completed")
         outcome.record_system_events()
         prune(workflow)
-        instance.state = self.codec.dump(workflow)
+        instance.state = self.workflows.codec.dump(workflow)
         instance.updated_at = outcome.now
         instance.revision += 1
         self._finish(session, outcome)
@@ -378,63 +377,22 @@ class Runtime:
     def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:
         try:
             step()
-        except (
-            SpiffWorkflowException,
-            SandboxLimitExceeded,
-            SandboxViolation,
-            ValueError,
-            TypeError,
-        ) as error:
+        except _ENGINE_ERRORS as error:
             where = getattr(getattr(error, "task_spec", None), "bpmn_id", None) or element
             raise ProcedureError(f"流程执行失败（{where or '引擎'}）：{error}") from error
-
-    # -- loading -------------------------------------------------------------------------------
-    def _loaded(self, session: Session, version: VersionSnapshot) -> LoadedSpec:
-        def load() -> LoadedSpec:
-            source, decisions = self.versions.sources(session, version)
-            return load_specs(parse_xml(source), decisions)
-
-        return self.specs.get(version.sha256, load)
-
-    def _load(
-        self, session: Session, instance: ProcessInstance, version: VersionSnapshot, engine: ScriptEngine
-    ) -> BpmnWorkflow:
-        loaded = self._loaded(session, version)
-        return self.codec.load(instance.state, loaded.spec, loaded.subprocess_specs, engine)
-
-    @staticmethod
-    def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Task:
-        try:
-            task = workflow.get_task_from_id(UUID(task_id))
-        except Exception as error:
-            raise Conflict("任务已不在流程中") from error
-        if task is None or not task.has_state(TaskState.READY):
-            raise Conflict("任务当前不可办理")
-        return task
 
     def warm_specs(self) -> int:
         """Parse the latest version of every deployed diagram now (at start-up), not on first use."""
         with self.db.session() as session:
-            keys = session.scalars(select(ProcessModel.key).where(ProcessModel.kind == "bpmn")).all()
-            for key in keys:
-                self._loaded(session, self.versions.latest(session, key))
-        return len(keys)
+            return self.workflows.warm(session)
 
     # -- reads used by the edges ---------------------------------------------------------------
     def task_data(self, session: Session, row: HumanTask) -> dict[str, Any]:
-        """The variables a task's form starts with: the fields it declares, or what `x-default-from`
-        names (e.g. the routing table's proposal prefills the department)."""
+        """The values the task's form starts with (TaskForms.start_values), from its live data."""
         instance = session.get(ProcessInstance, row.instance_id)
         if instance is None or row.status != TASK_OPEN:
             return {}
         version = self.versions.get(session, instance.version_id)
         engine = ScriptEngine(self.clock, self.calendar())
-        workflow = self._load(session, instance, version, engine)
-        task = workflow.get_task_from_id(UUID(row.id))
-        fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
-        start = {key: task.data[key] for key in fields if key in task.data}
-        for key, prop in fields.items():
-            source = prop.get("x-default-from") if isinstance(prop, dict) else None
-            if key not in start and source in task.data:
-                start[key] = task.data[source]
-        return start
+        workflow = self.workflows.load(session, instance, version, engine)
+        return self.forms.start_values(version, row, workflow.get_task_from_id(UUID(row.id)).data)

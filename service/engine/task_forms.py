@@ -51,3 +51,15 @@ class TaskForms:
         version = self.versions.get(session, instance.version_id)
         title = str(version.forms.get(row.form_key, {}).get("title", row.form_key))
         return self.schema(version, row.form_key), title
+
+    @staticmethod
+    def start_values(version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What the form starts with: the fields it declares that the task's data holds, or the value
+        `x-default-from` names (e.g. the routing table's proposal prefills the department)."""
+        fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
+        start = {key: data[key] for key in fields if key in data}
+        for key, prop in fields.items():
+            source = prop.get("x-default-from") if isinstance(prop, dict) else None
+            if key not in start and source in data:
+                start[key] = data[source]
+        return start
