@@ -60,6 +60,6 @@ class TaskForms:
         start = {key: data[key] for key in fields if key in data}
         for key, prop in fields.items():
             source = prop.get("x-default-from") if isinstance(prop, dict) else None
-            if key not in start and source in data:
+            if key not in start and isinstance(source, str) and source in data:
                 start[key] = data[source]
         return start
