@@ -3,8 +3,11 @@
 * The petition office, school leaders, the auditor and process administrators see every petition;
   department staff see the petitions routed to their department (lead or co-handling).
 * Identity: the office sees it; leaders, the auditor and the departments a petition is routed to
-  see it too, except for reports (举报), where the reporter's identity is sealed from everyone
-  outside the office (《信访工作条例》 art. 31). Administrators never need it and see it masked.
+  see it too, except for protected items, where it is sealed from everyone outside the office
+  (《信访工作条例》 art. 31). Administrators never need it and see it masked.
+* Protected: a report (举报), or any item in a restricted category (师德师风与纪律, or a category
+  an administrator marks restricted): what it says is about a person or unit that must never learn
+  who wrote in.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from service.identity.models import User
 from service.identity.roles import ADMIN, OFFICE_ROLES, REGISTER_ROLES, SEE_ALL_ROLES
-from service.petitions.models import Petition, PetitionDepartment
+from service.petitions.models import Category, Petition, PetitionDepartment
 from service.petitions.sealing import Sealer
 
 FULL, MASKED, SEALED = "full", "masked", "sealed"
@@ -74,10 +77,18 @@ def may_view(session: Session, viewer: Viewer, petition: Petition) -> bool:
     )
 
 
-def identity_visibility(viewer: Viewer, petition: Petition) -> str:
+def is_protected(session: Session, petition: Petition) -> bool:
+    if petition.request_type == "report":
+        return True
+    codes = {petition.category, petition.category.split(".")[0]}  # a restricted parent covers its children
+    restricted = select(Category.code).where(Category.code.in_(codes), Category.restricted.is_(True))
+    return session.scalar(restricted.limit(1)) is not None
+
+
+def identity_visibility(viewer: Viewer, petition: Petition, *, protected: bool) -> str:
     if viewer.in_office:
         return FULL
-    if petition.request_type == "report":
+    if protected:
         return SEALED
     if viewer.role == ADMIN:
         return MASKED

@@ -26,6 +26,7 @@ from service.engine.calendar import BusinessCalendar, as_moment
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
 from service.identity.models import User
+from service.petitions.access import is_protected
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.vocabulary import CHANNELS
 
@@ -205,7 +206,7 @@ def _context(facts: _Facts, kind: str, department_names: Mapping[str, str]) -> d
     context.update(
         reason=_clause(variables.get("reason")),
         route=_clause(variables.get("route")),
-        addressee=_addressee(petition),
+        addressee=_addressee(facts.session, petition),
         title=petition.title,
         tracking_code=petition.tracking_code,
         received_date=to_local(petition.received_at).strftime(DATE),
@@ -231,11 +232,13 @@ def _context(facts: _Facts, kind: str, department_names: Mapping[str, str]) -> d
     return context
 
 
-def _addressee(petition: Petition) -> str:
+def _addressee(session: Session, petition: Petition) -> str:
     if petition.anonymous:
         return ANONYMOUS
     if petition.request_type == "report":
         return "举报人"  # the reporter's name never appears in a stored document (art. 31)
+    if is_protected(session, petition):  # a restricted category: no name in a stored document either
+        return "信访人"
     return petition.petitioner_name or "信访人"
 
 

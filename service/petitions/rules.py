@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.engine.models import HumanTask
+from service.petitions.access import is_protected
 from service.petitions.models import Petition
 from service.petitions.projection import petition_id_of
 from service.petitions.vocabulary import CLOSED_STATUSES
@@ -36,12 +37,13 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
         return {"co_departments": "协办部门不能包含主办部门"}
     petition_id = petition_id_of(task.business_key)
     petition = session.get(Petition, petition_id) if petition_id is not None else None
-    if petition is not None and petition.request_type == "report":
+    if petition is not None and is_protected(session, petition):
         # Art. 31: accusations never go to the unit accused; the discipline office handles them alone.
+        kind = "举报事项" if petition.request_type == "report" else "受限分类（师德师风与纪律等）的事项"
         errors = {}
         if data.get("department") != REPORT_DEPARTMENT:
-            errors["department"] = "举报事项只能交纪委办公室办理（《信访工作条例》第三十一条）"
+            errors["department"] = f"{kind}只能交纪委办公室办理（《信访工作条例》第三十一条）"
         if data.get("co_departments"):
-            errors["co_departments"] = "举报事项不设协办部门"
+            errors["co_departments"] = f"{kind}不设协办部门"
         return errors
     return {}

@@ -227,7 +227,11 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
     view: dict[str, Any] = {
         "petition": petition,
         "status_label": STATUSES.get(petition.status, petition.status),
-        "petitioner": access.petitioner_view(petition, access.identity_visibility(viewer, petition), sealer),
+        "petitioner": access.petitioner_view(
+            petition,
+            access.identity_visibility(viewer, petition, protected=access.is_protected(session, petition)),
+            sealer,
+        ),
         "deadlines": deadlines,
         "current_tasks": tasks,
         "documents": docs,

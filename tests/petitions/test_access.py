@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from service.petitions.models import PetitionDocument
 from tests.conftest import Harness, add_discipline_handler, petition_body
 
 
@@ -157,3 +159,37 @@ def test_a_report_goes_only_to_the_discipline_office(harness: Harness) -> None:
     assert api.post(url, {"data": shared}, user="assessor").status_code == 422
     alone = {"department": "discipline", "co_departments": []}
     assert api.post(url, {"data": alone}, user="assessor").status_code == 200
+
+
+def test_a_restricted_category_is_protected_like_a_report(harness: Harness) -> None:
+    """师德师风与纪律 is a restricted category: a complaint in it (not only a 举报) goes to the
+    discipline office alone, and the writer's identity is sealed outside the petition office."""
+    add_discipline_handler(harness)
+    api = harness.api
+    pid = api.register(petition_body(category="ethics", title="反映某教师课堂言行不当"))["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    task = api.task(pid, "routing", "assessor")
+    assert (
+        api.get(f"/api/v1/tasks/{task['id']}", user="assessor").get_json()["data"]["department"]
+        == "discipline"
+    )
+    to_college = {"department": "academic", "co_departments": []}
+    refused = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": to_college}, user="assessor")
+    assert refused.status_code == 422 and "纪委办公室" in refused.get_json()["errors"]["department"]
+    with_co = {"department": "discipline", "co_departments": ["academic"]}
+    refused = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": with_co}, user="assessor")
+    assert refused.status_code == 422 and "co_departments" in refused.get_json()["errors"]
+    api.complete(pid, "routing", "assessor", department="discipline", co_departments=[])
+    assert api.petition(pid, user="assessor")["petitioner"]["name"] == "张三"
+    for user in ("discipline_handler", "leader", "auditor"):
+        assert api.petition(pid, user=user)["petitioner"]["name"] == "（已保密）"
+    with harness.db.session() as session:
+        bodies = session.scalars(
+            select(PetitionDocument.body).where(PetitionDocument.petition_id == pid)
+        ).all()
+    assert bodies and all("张三" not in body for body in bodies)
+
+
+def test_an_unrestricted_category_keeps_its_routing_and_identity(harness: Harness) -> None:
+    pid = routed(harness, "academic", category="teaching.exams")
+    assert harness.api.petition(pid, user="leader")["petitioner"]["name"] == "张三"
