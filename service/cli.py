@@ -181,7 +181,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if result.intact:
         print(f"audit chain intact ({result.checked} events)")
         return 0
-    print(f"audit chain broken at event {result.first_broken_id}: {result.reason}", file=sys.stderr)
+    where = f" at event {result.first_broken_id}" if result.first_broken_id is not None else ""
+    print(f"audit chain broken{where}: {result.reason}", file=sys.stderr)
     return 1
 
 

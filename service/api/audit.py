@@ -55,6 +55,8 @@ class AuditEventSchema(BaseSchema):
     data = fields.Dict()
     prev_hash = fields.String()
     hash = fields.String()
+    stream = fields.String(allow_none=True)
+    seq = fields.Integer(allow_none=True)
 
 
 class AuditPageSchema(BaseSchema):

@@ -34,6 +34,8 @@ HEADERS = (
     "数据",
     "前一事件哈希",
     "本事件哈希",
+    "事件流",
+    "流内序号",
 )
 _XLSX_CELL_LIMIT = 32_767
 _CSV_ROWS_PER_CHUNK = 500
@@ -53,6 +55,8 @@ def row_values(event: AuditEvent) -> list[Any]:
         json.dumps(event.data, ensure_ascii=False, sort_keys=True),
         event.prev_hash,
         event.hash,
+        event.stream or "",
+        event.seq if event.seq is not None else event.id,  # events from before streams: their id
     ]
 
 

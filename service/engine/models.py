@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.audit.models import GENESIS_HASH
 from service.db import Base, UTCDateTime
 
 INSTANCE_RUNNING = "running"
@@ -70,6 +71,10 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The head of this instance's audit stream (service/audit/chain.py): the command that changes the
+    # instance already holds its row lock and writes its row, so chaining its events costs nothing more.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH, server_default=GENESIS_HASH)
 
 
 class HumanTask(Base):

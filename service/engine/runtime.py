@@ -371,8 +371,9 @@ class Runtime:
     def _finish(self, session: Session, outcome: Outcome) -> None:
         for listener in self.listeners:
             listener.on_outcome(session, outcome)
+        # The instance heads its own audit stream: the new head rides on the instance's UPDATE.
+        chain.append(session, outcome.events, at=outcome.now, head=outcome.instance)
         session.flush()
-        chain.append(session, outcome.events, at=outcome.now)
 
     def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:
         try:

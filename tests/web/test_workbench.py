@@ -156,8 +156,9 @@ def test_audit_search_verify_and_export(web: WebClient, harness: Harness) -> Non
     export = web.get(f"/work/audit/export.csv?petition={detail['id']}")
     assert export.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:4] == ["id", "at", "actor", "action"]
+    assert rows[0][:4] == ["序号", "时间（北京时间）", "操作人", "操作"]
     assert any(r[3] == "petition.routed" for r in rows[1:])
+    assert rows[0][-2:] == ["事件流", "流内序号"] and all(r[-2] for r in rows[1:])
 
 
 def test_english_switch_and_back(web: WebClient) -> None:
