@@ -371,8 +371,9 @@ class Runtime:
     def _finish(self, session: Session, outcome: Outcome) -> None:
         for listener in self.listeners:
             listener.on_outcome(session, outcome)
-        # The instance heads its own audit stream: the new head rides on the instance's UPDATE.
-        chain.append(session, outcome.events, at=outcome.now, head=outcome.instance)
+        # The new head of the instance's audit stream rides on its one UPDATE (hence no autoflush).
+        with session.no_autoflush:
+            chain.append(session, outcome.events, at=outcome.now, head=outcome.instance)
         session.flush()
 
     def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:

@@ -143,3 +143,34 @@ def test_start_up_parses_every_diagram_once_so_requests_never_do(harness: Harnes
     pid = harness.api.register(petition_body())["id"]
     harness.api.complete(pid, "screening", "assessor", decision="accept")
     assert runtime.specs.parses == warmed
+
+
+def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(any_harness: Harness) -> None:
+    """The audit stream's new head rides on the instance's own UPDATE; no global row is locked.
+    (A step that issues a notice flushes it early for its id, and writes the instance twice.)"""
+    from sqlalchemy import event
+
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    task = api.task(pid, "sign_for", "logistics_handler")
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(" ".join(statement.split()).lower())
+
+    engine = any_harness.db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        completed = api.post(
+            f"/api/v1/tasks/{task['id']}/complete",
+            {"data": {"sign_result": "sign"}},
+            user="logistics_handler",
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert completed.status_code == 200
+    assert len([s for s in sent if s.startswith("update process_instance")]) == 1
+    assert not [s for s in sent if "audit_head" in s]
+    assert len([s for s in sent if s.startswith("insert into audit_event")]) == 1
