@@ -172,17 +172,22 @@ def petition_body(**overrides: Any) -> dict[str, Any]:
 __all__ = ["START", "Harness", "Path", "petition_body"]
 
 
-def add_discipline_handler(harness: Harness) -> str:
-    """A 纪委办公室 handler (not among the demo users): 举报 items are routed only there."""
+def add_user(harness: Harness, username: str, role: str, department: str | None = None) -> str:
+    """A user beyond the demo set (through the identity service, as an administrator would)."""
     from service.identity.service import create_user
 
     with harness.db.transaction() as session:
         create_user(
             session,
-            username="discipline_handler",
-            role="handler",
-            department="discipline",
+            username=username,
+            role=role,
+            department=department,
             password="demo",
             now=harness.clock.now(),
         )
-    return "discipline_handler"
+    return username
+
+
+def add_discipline_handler(harness: Harness) -> str:
+    """A 纪委办公室 handler (not among the demo users): protected items are routed only there."""
+    return add_user(harness, "discipline_handler", "handler", "discipline")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from service.petitions.models import PetitionDocument
-from tests.conftest import Harness, add_discipline_handler, petition_body
+from tests.conftest import Harness, add_discipline_handler, add_user, petition_body
 
 
 def routed(harness: Harness, department: str = "logistics", **body: object) -> int:
@@ -49,17 +49,7 @@ def test_claim_then_someone_else_gets_409(harness: Harness) -> None:
     task = api.task(pid, "screening", "assessor")
     claimed = api.post(f"/api/v1/tasks/{task['id']}/claim", user="assessor")
     assert claimed.status_code == 200 and claimed.get_json()["assignee"] == "assessor"
-    with harness.db.transaction() as session:
-        from service.identity.service import create_user
-
-        create_user(
-            session,
-            username="assessor2",
-            role="assessor",
-            department="office",
-            password="pw-1234",
-            now=harness.clock.now(),
-        )
+    add_user(harness, "assessor2", "assessor", "office")
     assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="assessor2").status_code == 409
     mine = api.get("/api/v1/tasks?mine=true", user="assessor").get_json()["items"]
     assert [t["id"] for t in mine] == [task["id"]]
