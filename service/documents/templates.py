@@ -35,6 +35,7 @@ TITLES = {
     "acceptance_notice": "受理告知书",
     "non_acceptance_notice": "不予受理告知书",
     "redirect_notice": "告知书",
+    "transfer_objection": "异议函",
     "dispatch_form": "交办单",
     "extension_notice": "延期告知书",
     "reply_opinion": "答复意见书",
@@ -88,6 +89,8 @@ SAMPLE: dict[str, Any] = {
     "hearing_days": 10,
     "hearing_period": "2026年04月20日至2026年04月30日",
     "reaccept_barred": False,
+    "transfer_sender": "某区信访局",
+    "objection_due": "2026年03月09日",
 }
 
 

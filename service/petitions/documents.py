@@ -28,7 +28,7 @@ from service.errors import NotFound
 from service.identity.models import User
 from service.petitions.access import is_protected
 from service.petitions.models import Petition, PetitionDocument
-from service.petitions.vocabulary import CHANNELS
+from service.petitions.vocabulary import CHANNELS, NOTICE_LABELS
 
 log = logging.getLogger(__name__)
 ISSUER = "西安交通工程学院信访工作办公室（信访工作专用章）"
@@ -46,6 +46,7 @@ KEPT_FIELDS = (
     "handling_due",
     "opinion_reference",
     "delivery_method",
+    "objection_due",
 )
 
 
@@ -59,6 +60,7 @@ KINDS: Mapping[str, DocumentKind] = {
     "acceptance_notice": DocumentKind("受告", True),
     "non_acceptance_notice": DocumentKind("不受", True),
     "redirect_notice": DocumentKind("告知", True),
+    "transfer_objection": DocumentKind("异议", False),  # to the body that transferred the item
     "dispatch_form": DocumentKind("交办", False),
     "extension_notice": DocumentKind("延告", True),
     "reply_opinion": DocumentKind("答复", True),
@@ -66,36 +68,6 @@ KINDS: Mapping[str, DocumentKind] = {
     "supervision_order": DocumentKind("督办", False),
     "review_opinion": DocumentKind("复查", True),
     "recheck_opinion": DocumentKind("复核", True),
-}
-LABELS: Mapping[str, Mapping[str, str]] = {
-    "reply_outcome": {
-        "support": "支持",
-        "partial_support": "部分支持",
-        "not_support": "不支持",
-        "explain": "解释说明",
-        "adopted": "采纳",
-        "partially_adopted": "部分采纳",
-        "not_adopted": "不采纳",
-    },
-    "level": {"general": "一般督办", "key": "重点督办", "listed": "挂牌督办"},
-    "trigger": {
-        "delay": "拖延办理",
-        "buck_passing": "推诿",
-        "perfunctory": "敷衍",
-        "falsification": "弄虚作假",
-        "improper_handling": "违规受理或办理",
-        "refusal": "拒不执行信访处理意见",
-        "other": "其他",
-        "overdue": "超期未办结",
-        "manual": "督办员决定督办",
-    },
-    "review_decision": {"upheld": "维持", "changed": "变更", "revoked": "撤销", "redo": "责令重新办理"},
-    "delivery_method": {
-        "in_person": "当面送达",
-        "mail": "邮寄送达",
-        "electronic": "电子送达",
-        "phone": "电话告知并留存记录",
-    },
 }
 
 
@@ -199,7 +171,7 @@ def _context(facts: _Facts, kind: str, department_names: Mapping[str, str]) -> d
         for key, value in variables.items()
         if isinstance(value, str | int | float) and key.isidentifier()
     }
-    for key, labels in LABELS.items():
+    for key, labels in NOTICE_LABELS.items():
         if key in context:
             context[key] = labels.get(str(context[key]), context[key])
     department = str(variables.get("department") or petition.department or "")
@@ -310,6 +282,13 @@ def _dispatch(facts: _Facts) -> dict[str, Any]:
     return {"sign_due": _date(sign), "handling_due": _date(handling)}
 
 
+def _objection(facts: _Facts) -> dict[str, Any]:
+    """异议函: to the body that transferred the item, within D4 (5 工作日 of receipt)."""
+    limit = facts.computed_due("D4", facts.petition.received_at)
+    sender = _clause(facts.variables.get("transfer_sender")) or "转送机关"
+    return {"transfer_sender": sender, "objection_due": _date(limit)}
+
+
 def _reply(facts: _Facts) -> dict[str, Any]:
     """答复意见书: the facts found, the basis, how it is served, and where to ask for 复查."""
     from service.petitions.review import REVIEW, PetitionReview  # review imports this module
@@ -329,7 +308,7 @@ def _reply(facts: _Facts) -> dict[str, Any]:
     return {
         "findings": str(variables.get("findings") or "").strip(),
         "reply_basis": str(variables.get("reply_basis") or "").strip(),
-        "delivery_method": LABELS["delivery_method"].get(str(method), str(method)) if method else "",
+        "delivery_method": NOTICE_LABELS["delivery_method"].get(str(method), str(method)) if method else "",
         "review_body": body or "",
     }
 
@@ -376,6 +355,7 @@ _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
     "review_opinion": lambda facts: _review_facts(facts, ("reply_opinion", "direct_reply")),
     "recheck_opinion": lambda facts: _review_facts(facts, ("review_opinion",)),
     "non_acceptance_notice": _non_acceptance,
+    "transfer_objection": _objection,
 }
 
 

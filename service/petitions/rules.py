@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.clock import Clock, to_local
+from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
 from service.petitions.access import is_protected
 from service.petitions.models import Petition
@@ -27,6 +29,34 @@ def check_screening(session: Session, task: HumanTask, data: Mapping[str, Any]) 
     if target.status in CLOSED_STATUSES:
         return {"duplicate_of": "该事项已办结，请作为新事项受理或告知复查途径"}
     return {}
+
+
+class ObjectionWindow:
+    """Art. 23 ¶3 (D4): an item transferred by another body that is outside the university's remit
+    is objected to (its screening `redirect`) within 5 工作日 of receipt, naming that body; after
+    that the university accepts it or decides otherwise."""
+
+    def __init__(self, clock: Clock, calendar: Callable[[], BusinessCalendar]) -> None:
+        self._clock = clock
+        self._calendar = calendar
+
+    def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
+        if data.get("decision") != "redirect":
+            return {}
+        petition_id = petition_id_of(task.business_key)
+        petition = session.get(Petition, petition_id) if petition_id is not None else None
+        if petition is None or petition.channel != "transfer":
+            return {}
+        errors = {}
+        if len(str(data.get("transfer_sender") or "").strip()) < 2:
+            errors["transfer_sender"] = "对转送、交办事项提出异议，须写明转送/交办机关"
+        limit = self._calendar().deadline("D4", petition.received_at).due_at
+        if self._clock.now() > limit:
+            until = f"{to_local(limit):%Y-%m-%d}"
+            errors["decision"] = (
+                f"已超过提出异议的期限（收到之日起5个工作日，至 {until}）：请受理或作其他结论"
+            )
+        return errors
 
 
 REPORT_DEPARTMENT = "discipline"  # 纪委办公室

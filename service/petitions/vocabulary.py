@@ -52,6 +52,7 @@ STATUSES = {
     "fast_track": "接诉即办中",
     "closed": "已办结",
     "not_accepted": "不予受理",
+    "objection": "已提出异议待复",
     "redirected": "已告知/转送",
     "merged": "已合并",
 }
@@ -67,3 +68,34 @@ SUPERVISION_STAGES = {
 }
 REVIEW_VIA = {"public": "网上请求", "office": "信访办登记"}
 GROUP_VISIT_HEADCOUNT = 5
+# How a notice words the values of these variables.
+NOTICE_LABELS: dict[str, dict[str, str]] = {
+    "reply_outcome": {
+        "support": "支持",
+        "partial_support": "部分支持",
+        "not_support": "不支持",
+        "explain": "解释说明",
+        "adopted": "采纳",
+        "partially_adopted": "部分采纳",
+        "not_adopted": "不采纳",
+    },
+    "level": {"general": "一般督办", "key": "重点督办", "listed": "挂牌督办"},
+    "trigger": {
+        "delay": "拖延办理",
+        "buck_passing": "推诿",
+        "perfunctory": "敷衍",
+        "falsification": "弄虚作假",
+        "improper_handling": "违规受理或办理",
+        "refusal": "拒不执行信访处理意见",
+        "other": "其他",
+        "overdue": "超期未办结",
+        "manual": "督办员决定督办",
+    },
+    "review_decision": {"upheld": "维持", "changed": "变更", "revoked": "撤销", "redo": "责令重新办理"},
+    "delivery_method": {
+        "in_person": "当面送达",
+        "mail": "邮寄送达",
+        "electronic": "电子送达",
+        "phone": "电话告知并留存记录",
+    },
+}

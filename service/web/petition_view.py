@@ -14,10 +14,10 @@ from service.governance.vocabulary import DUPLICATE_STATUSES
 from service.identity.service import display_names
 from service.petitions import review, supervision
 from service.petitions import service as petitions
-from service.petitions.documents import LABELS as NOTICE_LABELS
 from service.petitions.models import Petition
 from service.petitions.vocabulary import (
     CHANNELS,
+    NOTICE_LABELS,
     PETITIONER_KINDS,
     REQUEST_TYPES,
     REVIEW_VIA,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tests.conftest import Harness, petition_body
@@ -282,3 +283,49 @@ def test_the_last_follow_up_answer_counts_for_the_resolution_rate(any_harness: H
     reply_and_serve(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")  # 已解决 not asked this time
     assert kept_answer() is None
+
+
+def _objection(api: ApiClient, pid: int, **extra: Any) -> Any:
+    task = api.task(pid, "screening", "assessor")
+    data = {"decision": "redirect", "reason": "属于区属学校管理事项", "route": "某区教育局"} | extra
+    return api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data}, user="assessor")
+
+
+def test_an_out_of_scope_transfer_is_objected_to_and_returned_when_the_sender_agrees(
+    any_harness: Harness,
+) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body(channel="transfer", title="上级转送：校外培训机构收费"))["id"]
+    assert _objection(api, pid, transfer_sender="某区信访局").status_code == 200
+    assert api.petition(pid)["status"] == "objection"
+    documents = api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
+    objection = next(d for d in documents if d["kind"] == "transfer_objection")
+    assert objection["title"] == "异议函" and objection["number"].startswith("异议")
+    assert "redirect_notice" not in [d["kind"] for d in documents]  # the petitioner is not told yet
+    api.complete(pid, "sender_reply", "assessor", sender_agreed=True, sender_reply_note="同意退回")
+    detail = api.petition(pid)
+    assert detail["status"] == "redirected" and detail["current_tasks"] == []
+
+
+def test_a_sender_who_disagrees_sends_the_transfer_back_to_screening(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body(channel="transfer"))["id"]
+    assert _objection(api, pid, transfer_sender="某区信访局").status_code == 200
+    api.complete(pid, "sender_reply", "assessor", sender_agreed=False, sender_reply_note="属学校管理范围")
+    assert api.petition(pid)["status"] == "screening"
+    api.complete(pid, "screening", "assessor", decision="accept")
+    assert api.petition(pid)["status"] == "accepted"
+
+
+def test_an_objection_needs_the_sender_and_must_come_within_five_working_days(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body(channel="transfer"))["id"]
+    missing = _objection(api, pid)
+    assert missing.status_code == 422 and "transfer_sender" in missing.get_json()["errors"]
+    any_harness.clock.advance(timedelta(days=8))  # past 5 working days, whatever the weekday
+    late = _objection(api, pid, transfer_sender="某区信访局")
+    assert late.status_code == 422 and "5个工作日" in late.get_json()["errors"]["decision"]
+    assert api.petition(pid)["status"] == "screening"  # nothing changed
+    direct = api.register(petition_body())["id"]  # a direct item is redirected at any time
+    assert _objection(api, direct).status_code == 200
+    assert api.petition(direct)["status"] == "redirected"

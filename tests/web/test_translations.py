@@ -16,7 +16,7 @@ from service.governance import vocabulary as governance
 from service.governance.metrics import METRIC_LABELS
 from service.petitions import review
 from service.petitions import vocabulary as petitions
-from service.petitions.documents import LABELS as NOTICE_LABELS
+from service.petitions.vocabulary import NOTICE_LABELS
 from service.reception import sessions
 from service.reception.service import KIND_LABELS
 from service.web import i18n
