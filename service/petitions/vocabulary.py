@@ -47,6 +47,7 @@ STATUSES = {
     "extension_requested": "延期审批中",
     "reopened": "重办中",
     "reply_review": "答复审核中",
+    "leader_review": "校领导审批中",
     "reply_approved": "答复已签发",
     "replied": "已答复待评价",
     "fast_track": "接诉即办中",

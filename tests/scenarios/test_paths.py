@@ -329,3 +329,41 @@ def test_an_objection_needs_the_sender_and_must_come_within_five_working_days(an
     direct = api.register(petition_body())["id"]  # a direct item is redirected at any time
     assert _objection(api, direct).status_code == 200
     assert api.petition(direct)["status"] == "redirected"
+
+
+def test_a_major_reply_goes_to_the_school_leader_before_it_is_served(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="涉及全校食堂定价机制")
+    draft = {"reply_outcome": "support", "reply_text": "经核查，将统一调整全校食堂定价机制。"}
+    api.complete(pid, "draft_reply", "logistics_handler", **draft)
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve", major_reply=True)
+    assert api.petition(pid)["status"] == "leader_review"
+    task = api.task(pid, "approve_major_reply", "leader")
+    assert task["candidate_group"] == "leader" and task["due_at"]
+    no_reason = {"leader_approval": "revise"}
+    refused = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": no_reason}, user="leader")
+    assert refused.status_code == 422 and "leader_opinion" in refused.get_json()["errors"]
+    api.complete(
+        pid, "approve_major_reply", "leader", leader_approval="revise", leader_opinion="请写明调整时间表"
+    )
+    api.complete(pid, "draft_reply", "logistics_handler", **draft)
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve", major_reply=True)
+    api.complete(pid, "approve_major_reply", "leader", leader_approval="approve")
+    assert api.petition(pid)["status"] == "reply_approved"
+    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
+    api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")
+    assert api.petition(pid)["status"] == "closed"
+
+
+def test_an_ordinary_reply_is_served_on_the_heads_sign_off(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, pid)
+    assert api.petition(pid)["status"] == "replied"
+    assert api.get("/api/v1/tasks", user="leader").get_json()["items"] == []
