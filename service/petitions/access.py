@@ -115,12 +115,14 @@ def petitioner_view(petition: Petition, visibility: str, sealer: Sealer) -> dict
     if visibility == SEALED:
         return {"name": SEALED_TEXT, "phone": SEALED_TEXT, "kind": None, "id_number": None, "sealed": True}
     id_number = sealer.unseal(petition.petitioner_id_sealed) if petition.petitioner_id_sealed else None
+    representatives = list(petition.representatives or [])
     if visibility == FULL:
         return {
             "name": petition.petitioner_name,
             "phone": petition.petitioner_phone,
             "kind": kind,
             "id_number": id_number,
+            "representatives": representatives,
         }
     masked_id = (
         id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
@@ -132,5 +134,6 @@ def petitioner_view(petition: Petition, visibility: str, sealer: Sealer) -> dict
         "phone": mask_phone(petition.petitioner_phone),
         "kind": kind,
         "id_number": masked_id,
+        "representatives": [mask_name(name) for name in representatives],
         "masked": True,
     }

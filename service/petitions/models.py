@@ -45,6 +45,8 @@ class Petition(Base):
     petitioner_id_sealed: Mapped[str | None] = mapped_column(Text)  # encrypted ID number
     anonymous: Mapped[bool] = mapped_column(default=False)
     headcount: Mapped[int] = mapped_column(Integer, default=1)
+    # A group visit's chosen representatives (art. 18: at most 5); identity, shown like the petitioner's.
+    representatives: Mapped[list[str] | None] = mapped_column(JSON)
     urgency: Mapped[str] = mapped_column(String(20), default="normal")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     registered_by: Mapped[str] = mapped_column(String(60))

@@ -48,6 +48,7 @@ class Registration:
     headcount: int = 1
     received_at: datetime | None = None
     urgency: str = "normal"
+    representatives: Sequence[str] = ()
 
 
 def register_petition(
@@ -77,6 +78,7 @@ def register_petition(
         petitioner_id_sealed=sealer.seal(id_number) if id_number and not registration.anonymous else None,
         anonymous=registration.anonymous,
         headcount=registration.headcount,
+        representatives=None if registration.anonymous else [r.strip() for r in registration.representatives],
         urgency=registration.urgency,
         received_at=registration.received_at or now,
         registered_by=actor.username,
@@ -112,6 +114,29 @@ def register_petition(
     return petition
 
 
+MAX_REPRESENTATIVES = 5  # 《信访工作条例》第十八条
+GROUP_VISIT_CHANNELS = frozenset({"visit", "reception"})
+
+
+def _check_representatives(registration: Registration) -> str | None:
+    """Art. 18: several people visiting with a common matter choose representatives, at most 5."""
+    names = [name.strip() for name in registration.representatives]
+    if any(not name for name in names):
+        return "代表姓名不能为空"
+    if len(names) > MAX_REPRESENTATIVES:
+        return f"代表人数不超过{MAX_REPRESENTATIVES}人（《信访工作条例》第十八条）"
+    if len(names) > registration.headcount:
+        return "代表人数不能多于来访人数"
+    group_visit = (
+        registration.channel in GROUP_VISIT_CHANNELS and registration.headcount > MAX_REPRESENTATIVES
+    )
+    if group_visit and not names and not registration.anonymous:
+        return (
+            f"多人走访提出共同诉求的，应推选代表（不超过{MAX_REPRESENTATIVES}人，《信访工作条例》第十八条）"
+        )
+    return None
+
+
 def _check_registration(session: Session, registration: Registration, now: datetime) -> None:
     errors: dict[str, str] = {}
     if registration.channel not in CHANNELS:
@@ -132,6 +157,9 @@ def _check_registration(session: Session, registration: Registration, now: datet
         errors["petitioner.kind"] = "未知的信访人类别"
     if registration.headcount < 1:
         errors["headcount"] = "人数至少为 1"
+    representatives_problem = _check_representatives(registration)
+    if representatives_problem:
+        errors["representatives"] = representatives_problem
     if registration.received_at is not None and registration.received_at > now + _CLOCK_SKEW:
         errors["received_at"] = "收到时间不能晚于现在"
     if errors:

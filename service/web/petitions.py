@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -130,4 +131,7 @@ def _registration(form: MultiDict[str, str]) -> petitions.Registration:
         headcount=int(headcount),
         received_at=received_at,
         urgency="urgent" if form.get("urgency") == "urgent" else "normal",
+        representatives=[
+            name for name in re.split(r"[,，、;；\s]+", form.get("representatives", "")) if name
+        ],
     )

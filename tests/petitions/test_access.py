@@ -183,3 +183,27 @@ def test_a_restricted_category_is_protected_like_a_report(harness: Harness) -> N
 def test_an_unrestricted_category_keeps_its_routing_and_identity(harness: Harness) -> None:
     pid = routed(harness, "academic", category="teaching.exams")
     assert harness.api.petition(pid, user="leader")["petitioner"]["name"] == "张三"
+
+
+def test_a_group_visit_names_at_most_five_representatives_shown_like_the_petitioner(harness: Harness) -> None:
+    api = harness.api
+    group = {"channel": "visit", "headcount": 12}
+    missing = api.post("/api/v1/petitions", petition_body(**group), user="registrar")
+    assert missing.status_code == 422 and "推选代表" in missing.get_json()["errors"]["representatives"]
+    six = ["甲一", "乙二", "丙三", "丁四", "戊五", "己六"]
+    too_many = api.post("/api/v1/petitions", petition_body(**group, representatives=six), user="registrar")
+    assert too_many.status_code == 422 and "不超过5人" in too_many.get_json()["errors"]["representatives"]
+    pid = api.register(petition_body(**group, representatives=["李四", "王五"]))["id"]
+    assert api.petition(pid, user="assessor")["petitioner"]["representatives"] == ["李四", "王五"]
+    assert api.petition(pid, user="admin")["petitioner"]["representatives"] == ["李*", "王*"]
+    assert api.register(petition_body(headcount=3))["id"]  # a few people need no representatives
+
+
+def test_representatives_are_sealed_with_a_protected_item(harness: Harness) -> None:
+    add_discipline_handler(harness)
+    body = petition_body(
+        channel="visit", headcount=8, representatives=["李四"], request_type="report", category="ethics"
+    )
+    pid = routed(harness, "discipline", **body)
+    view = harness.api.petition(pid, user="discipline_handler")["petitioner"]
+    assert view["sealed"] is True and "representatives" not in view

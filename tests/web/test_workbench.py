@@ -177,3 +177,23 @@ def test_the_auditor_sees_every_open_task_read_only(web: WebClient, harness: Har
     web.login("auditor")
     assert created["tracking_code"] not in web.text("/work/tasks")
     assert created["tracking_code"] in web.text("/work/tasks?scope=everyone")
+
+
+def test_registering_a_group_visit_with_its_representatives(web: WebClient) -> None:
+    web.login("registrar")
+    web.get("/work/petitions/new")
+    form = {
+        "channel": "visit",
+        "request_type": "complaint",
+        "category": "logistics.housing",
+        "title": "宿舍楼集体反映供暖不足",
+        "content": "五号楼多间宿舍室温低于十六度。",
+        "petitioner_name": "王五",
+        "headcount": "9",
+    }
+    refused = web.post("/work/petitions/new", form)
+    assert refused.status_code == 422 and "推选代表" in refused.get_data(as_text=True)
+    response = web.post("/work/petitions/new", form | {"representatives": "王五、赵六, 孙七"})
+    assert response.status_code == 302
+    page = web.text(response.headers["Location"])
+    assert "王五、赵六、孙七" in page

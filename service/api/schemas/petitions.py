@@ -50,6 +50,14 @@ class PublicPetitionCreateSchema(BaseSchema):
 class PetitionCreateSchema(PublicPetitionCreateSchema):
     channel = fields.String(required=True, validate=_one_of(CHANNELS))
     urgency = fields.String(load_default="normal", validate=_one_of(["normal", "urgent"]))
+    representatives = fields.List(
+        fields.String(validate=validate.Length(max=50, error="不超过 {max} 个字")),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "a group visit's representatives (art. 18: at most 5; required above 5 visitors)"
+        },
+    )
 
 
 class PetitionCreatedSchema(BaseSchema):
