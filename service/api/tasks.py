@@ -8,12 +8,14 @@ from service.api.context import caller_first, current_user, require_writer, serv
 from service.api.schemas.tasks import (
     CompleteTaskSchema,
     NextTasksSchema,
+    RecusedSchema,
+    RecuseSchema,
     TaskDetailSchema,
     TaskListSchema,
     TaskQuerySchema,
     TaskSchema,
 )
-from service.engine.commands import ClaimTask, CompleteTask
+from service.engine.commands import ClaimTask, CompleteTask, Recuse
 from service.engine.models import HumanTask
 from service.identity.service import actor_for
 from service.petitions import tasks
@@ -65,6 +67,20 @@ def release(task_id: str) -> Any:
     user = require_writer()
     services().runtime.execute(ClaimTask(task_id=task_id, actor=actor_for(user), release=True))
     return tasks.get_task(session(), user, task_id)[0]
+
+
+@blp.route("/<task_id>/recuse", methods=["POST"])
+@caller_first(require_writer)
+@blp.arguments(RecuseSchema)
+@blp.response(200, RecusedSchema)
+def recuse(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """回避 (art. 28): the caller steps aside from this task's matter; tasks they held go back."""
+    user = require_writer()
+    outcome = services().runtime.execute(
+        Recuse(task_id=task_id, actor=actor_for(user), reason=body["reason"])
+    )
+    recused = next(event for event in outcome.events if event.action == "task.recused")
+    return {"task_id": task_id, "released": recused.data["released"]}
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])

@@ -60,6 +60,15 @@ class ClaimTask:
 
 
 @dataclass(frozen=True)
+class Recuse:
+    """The actor steps aside (回避) from the instance of one of their tasks, giving the reason."""
+
+    task_id: str
+    actor: Actor
+    reason: str
+
+
+@dataclass(frozen=True)
 class FireTimers:
     """Let every timer of an instance that is due at `as_of` fire (the sweeper sends one per due row)."""
 
@@ -93,5 +102,12 @@ class CancelInstance:
 
 
 Command = (
-    StartInstance | CompleteTask | ClaimTask | FireTimers | CancelInstance | MigrateInstance | RecomputeTimers
+    StartInstance
+    | CompleteTask
+    | ClaimTask
+    | Recuse
+    | FireTimers
+    | CancelInstance
+    | MigrateInstance
+    | RecomputeTimers
 )

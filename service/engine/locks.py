@@ -9,10 +9,12 @@ statement and its cache key costs more than a tenth of a millisecond each time.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
-from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance
+from service.engine.models import TASK_OPEN, HumanTask, InstanceRecusal, ProcessInstance
 from service.errors import NotFound
 
 _INSTANCE = (
@@ -21,13 +23,17 @@ _INSTANCE = (
     .with_for_update()
     .execution_options(populate_existing=True)
 )
+# Whether the acting person stepped aside (回避) from the instance: read with the lock, at no extra cost.
+_RECUSED = exists().where(
+    InstanceRecusal.instance_id == ProcessInstance.id, InstanceRecusal.username == bindparam("username")
+)
 _TASK_OWNER = (
-    select(ProcessInstance)
+    select(ProcessInstance, _RECUSED.label("recused"))
     .where(
         ProcessInstance.id
         == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
     )
-    .with_for_update()
+    .with_for_update(of=ProcessInstance)
     .execution_options(populate_existing=True)
 )
 _TASK_AND_OPEN_SIBLINGS = (
@@ -49,16 +55,25 @@ def lock_instance(session: Session, instance_id: str) -> ProcessInstance:
     return instance
 
 
-def lock_task(session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance, set[str]]:
+@dataclass(frozen=True)
+class LockedTask:
+    row: HumanTask
+    instance: ProcessInstance
+    open_ids: set[str]  # the instance's open tasks, which the projection needs
+    recused: bool  # the acting person stepped aside from this instance
+
+
+def lock_task(session: Session, task_id: str, username: str) -> LockedTask:
     """Lock the task's instance first, then read the task: what we read is what the lock protects.
 
     The same read brings the instance's other open tasks, whose ids the projection needs."""
-    instance = session.execute(_TASK_OWNER, {"task_id": task_id}).scalar_one_or_none()
-    if instance is None:
+    locked = session.execute(_TASK_OWNER, {"task_id": task_id, "username": username}).one_or_none()
+    if locked is None:
         raise NotFound("任务不存在")
+    instance, recused = locked
     rows = session.scalars(_TASK_AND_OPEN_SIBLINGS, {"task_id": task_id, "instance_id": instance.id}).all()
     row = next((candidate for candidate in rows if candidate.id == task_id), None)
     if row is None:
         raise NotFound("任务不存在")
     open_ids = {r.id for r in rows if r.instance_id == instance.id and r.status == TASK_OPEN}
-    return row, instance, open_ids
+    return LockedTask(row, instance, open_ids, bool(recused))

@@ -104,6 +104,19 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
 
 
+class InstanceRecusal(Base):
+    """Someone who stepped aside from an instance (回避, art. 28; see engine/recusal.py)."""
+
+    __tablename__ = "instance_recusal"
+    __table_args__ = (UniqueConstraint("instance_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
+    username: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    recused_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DeadlineRecord(Base):
     """Every deadline the engine computed, with the rule and the calendar data it used."""
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.engine import recusal
 from service.engine.commands import Actor
 from service.engine.models import TASK_OPEN, HumanTask
 
@@ -22,6 +23,7 @@ def open_tasks(
     """Open tasks `actor` may work on (all open tasks when `actor` is None), soonest due first."""
     statement = select(HumanTask).where(HumanTask.status == TASK_OPEN)
     if actor is not None:
+        statement = statement.where(recusal.not_recused(actor.username))
         if mine:
             statement = statement.where(HumanTask.assignee == actor.username)
         else:

@@ -20,17 +20,17 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from service.audit import chain
 from service.clock import Clock
 from service.db import Database
-from service.engine import migration, projections, timers
+from service.engine import projections, recusal
+from service.engine.admin_commands import AdminCommands
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
+    Actor,
     CancelInstance,
     ClaimTask,
     Command,
@@ -38,15 +38,14 @@ from service.engine.commands import (
     FireTimers,
     MigrateInstance,
     RecomputeTimers,
+    Recuse,
     StartInstance,
 )
 from service.engine.forms import OptionSource
-from service.engine.locks import lock_instance, lock_task
+from service.engine.locks import LockedTask, lock_instance, lock_task
 from service.engine.models import (
-    INSTANCE_CANCELLED,
     INSTANCE_COMPLETED,
     INSTANCE_RUNNING,
-    TASK_CANCELLED,
     TASK_OPEN,
     HumanTask,
     ProcessInstance,
@@ -65,9 +64,9 @@ from service.engine.scripting import ScriptEngine
 from service.engine.specs import SpecCache
 from service.engine.state import prune
 from service.engine.task_forms import TaskForms
-from service.engine.versions import VersionSnapshot, VersionStore
+from service.engine.versions import VersionStore
 from service.engine.workflows import WorkflowLoader, ready_task
-from service.errors import Conflict, Forbidden, NotFound, ProcedureError
+from service.errors import Conflict, Forbidden, ProcedureError
 
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
@@ -75,7 +74,7 @@ __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 _ENGINE_ERRORS = (SpiffWorkflowException, SandboxLimitExceeded, SandboxViolation, ValueError, TypeError)
 
 
-class Runtime:
+class Runtime(AdminCommands):
     def __init__(
         self,
         *,
@@ -120,6 +119,7 @@ class Runtime:
             StartInstance: self._start,
             CompleteTask: self._complete,
             ClaimTask: self._claim,
+            Recuse: self._recuse,
             FireTimers: self._fire_timers,
             MigrateInstance: self._migrate,
             RecomputeTimers: self._recompute_timers,
@@ -157,9 +157,8 @@ class Runtime:
         return outcome
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
-        row, instance, open_task_ids = lock_task(session, command.task_id)
-        if not command.actor.within_reach(row.candidate_group, row.assignee):
-            raise Forbidden("无权办理此任务")
+        locked = lock_task(session, command.task_id, command.actor.username)
+        row, instance = self._within_reach(locked, command.actor, "无权办理此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if row.assignee is not None and row.assignee != command.actor.username:
@@ -182,14 +181,14 @@ class Runtime:
         )
         task.data.update(data)
         self._run_engine(task.run, row.element_id)
-        self._advance(session, outcome, workflow, engine, before=before, open_task_ids=open_task_ids)
+        self._advance(session, outcome, workflow, engine, before=before, open_task_ids=locked.open_ids)
         return outcome
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
-        row, instance, _ = lock_task(session, command.task_id)
         actor = command.actor
-        if not actor.within_reach(row.candidate_group, row.assignee):
-            raise Forbidden("无权认领此任务")
+        row, instance = self._within_reach(
+            lock_task(session, command.task_id, actor.username), actor, "无权认领此任务"
+        )
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if command.release:
@@ -211,6 +210,34 @@ class Runtime:
         self._finish(session, outcome)
         return outcome
 
+    def _recuse(self, session: Session, command: Recuse) -> Outcome:
+        row, instance = self._within_reach(
+            lock_task(session, command.task_id, command.actor.username), command.actor, "无权办理此任务"
+        )
+        outcome = Outcome(
+            command, instance, self.versions.get(session, instance.version_id), self.clock.now()
+        )
+        released = recusal.step_aside(session, instance, command.actor.username, command.reason, outcome.now)
+        outcome.record(
+            "task.recused",
+            task_id=row.id,
+            element_id=row.element_id,
+            reason=command.reason,
+            released=released,
+        )
+        instance.revision += 1
+        self._finish(session, outcome)
+        return outcome
+
+    @staticmethod
+    def _within_reach(locked: LockedTask, actor: Actor, refusal: str) -> tuple[HumanTask, ProcessInstance]:
+        """403 for a task that is not the actor's business, or whose matter they stepped aside from."""
+        if not actor.within_reach(locked.row.candidate_group, locked.row.assignee):
+            raise Forbidden(refusal)
+        if locked.recused:
+            raise Forbidden("已申请回避，不能办理此事项")
+        return locked.row, locked.instance
+
     def _fire_timers(self, session: Session, command: FireTimers) -> Outcome:
         instance = lock_instance(session, command.instance_id)
         version = self.versions.get(session, instance.version_id)
@@ -225,91 +252,6 @@ class Runtime:
         self._run_engine(workflow.refresh_timers, None)
         self._advance(session, outcome, workflow, engine, before=before)
         return outcome
-
-    def _cancel(self, session: Session, command: CancelInstance) -> Outcome:
-        instance = lock_instance(session, command.instance_id)
-        if instance.status != INSTANCE_RUNNING:
-            raise Conflict("流程实例已结束")
-        version = self.versions.get(session, instance.version_id)
-        now = self.clock.now()
-        outcome = Outcome(command, instance, version, now)
-        for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
-        ):
-            row.status, row.completed_at = TASK_CANCELLED, now
-            outcome.closed_tasks.append(row)
-        instance.status, instance.ended_at, instance.active_elements = INSTANCE_CANCELLED, now, []
-        cancel_timers(session, instance.id, now)
-        instance.revision += 1
-        outcome.record("instance.cancelled", reason=command.reason)
-        self._finish(session, outcome)
-        return outcome
-
-    def _migrate(self, session: Session, command: MigrateInstance) -> Outcome:
-        instance = lock_instance(session, command.instance_id)
-        current = self.versions.get(session, instance.version_id)
-        target, the_plan = self._plan(session, instance, command.to_version)
-        if not the_plan.can_migrate:
-            raise Conflict(
-                f"实例不能迁移到版本 {command.to_version}",
-                errors={f"problems.{i}": problem for i, problem in enumerate(the_plan.problems)},
-            )
-        engine = ScriptEngine(self.clock, self.calendar())
-        workflow = self.workflows.load(session, instance, target, engine)
-        migration.repredict(workflow)
-        instance.version_id = target.id
-        outcome = Outcome(command, instance, target, self.clock.now())
-        outcome.record(
-            "instance.migrated",
-            from_version=current.version,
-            to_version=target.version,
-            waiting=the_plan.waiting,
-        )
-        for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TASK_OPEN)
-        ):
-            element = target.elements.get(row.element_id, {})
-            row.title, row.form_key = element.get("name") or row.title, element.get("form_key", row.form_key)
-        self._advance(session, outcome, workflow, engine, before=projections.completed_ids(workflow))
-        return outcome
-
-    def _recompute_timers(self, session: Session, command: RecomputeTimers) -> Outcome:
-        instance = lock_instance(session, command.instance_id)
-        version = self.versions.get(session, instance.version_id)
-        engine = ScriptEngine(self.clock, self.calendar())
-        workflow = self.workflows.load(session, instance, version, engine)
-        outcome = Outcome(command, instance, version, self.clock.now())
-        for task in projections.all_tasks(workflow):
-            if not task.has_state(TaskState.WAITING):
-                continue
-            moved = timers.recompute_due(task)
-            if moved is not None:
-                outcome.record(
-                    "timer.recomputed",
-                    element_id=projections.element_id(task),
-                    before=moved[0],
-                    after=moved[1],
-                )
-        self._advance(session, outcome, workflow, engine, before=projections.completed_ids(workflow))
-        return outcome
-
-    def plan_migration(self, session: Session, instance_id: str, to_version: int) -> migration.MigrationPlan:
-        """What migrating would do (a dry run): the waiting tasks, or every reason it cannot."""
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise NotFound("流程实例不存在")
-        return self._plan(session, instance, to_version)[1]
-
-    def _plan(
-        self, session: Session, instance: ProcessInstance, to_version: int
-    ) -> tuple[VersionSnapshot, migration.MigrationPlan]:
-        current = self.versions.get(session, instance.version_id)
-        target = self.versions.latest(session, instance.model_key, to_version)
-        loaded = self.workflows.spec(session, target)
-        names = set(loaded.spec.task_specs)
-        for sub in loaded.subprocess_specs.values():
-            names |= set(sub.task_specs)
-        return target, migration.plan(instance, current, target, names)
 
     # -- shared steps --------------------------------------------------------------------------
     def _advance(

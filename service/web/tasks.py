@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from service.engine.commands import ClaimTask, CompleteTask
+from service.engine import recusal
+from service.engine.commands import ClaimTask, CompleteTask, Recuse
 from service.engine.models import HumanTask
 from service.errors import Forbidden, Invalid
 from service.identity.service import actor_for
@@ -93,8 +94,11 @@ def _task_page(
     order = queries.form_order(db(), runtime, row.instance_id, row.form_key)
     fields = formrender.build_fields(schema, start, errors, order)
     view = _petition_view(petition)
-    may_work = actor_for(user).may_work_on(row.candidate_group, row.assignee)
-    may_claim = actor_for(user).may_work_on(row.candidate_group, None) and row.assignee is None
+    recused = recusal.is_recused(db(), row.instance_id, user.username)
+    may_work = actor_for(user).may_work_on(row.candidate_group, row.assignee) and not recused
+    may_claim = (
+        actor_for(user).may_work_on(row.candidate_group, None) and row.assignee is None and not recused
+    )
     return render_template(
         "work/task.html",
         task=row,
@@ -103,6 +107,7 @@ def _task_page(
         errors=errors or {},
         may_work=may_work,
         may_claim=may_claim,
+        recused=recused,
         due=due_mark(row.due_at, services().clock.now()),
         **view,
     )
@@ -137,6 +142,17 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         messages = {k: str(v) for k, v in error.errors.items()}
         return _task_page(task_id, values=data, errors=messages or {"_": error.detail}), 422
     flash(f"已办理：{row.title}", "success")
+    return redirect(url_for("web.tasks.index"))
+
+
+@blp.post("/<task_id>/recuse")
+def recuse(task_id: str) -> Response:
+    reason = request.form.get("reason", "").strip()
+    if len(reason) < 2:
+        flash("申请回避须写明理由", "error")
+        return redirect(url_for("web.tasks.show", task_id=task_id))
+    services().runtime.execute(Recuse(task_id=task_id, actor=context.actor(), reason=reason))
+    flash("已申请回避：该事项的任务将由他人办理", "success")
     return redirect(url_for("web.tasks.index"))
 
 

@@ -197,3 +197,18 @@ def test_registering_a_group_visit_with_its_representatives(web: WebClient) -> N
     assert response.status_code == 302
     page = web.text(response.headers["Location"])
     assert "王五、赵六、孙七" in page
+
+
+def test_stepping_aside_from_a_task_page(web: WebClient, harness: Harness) -> None:
+    pid = harness.api.register(petition_body())["id"]
+    harness.api.complete(pid, "screening", "assessor", decision="accept")
+    harness.api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    task_id = harness.api.task(pid, "sign_for", "logistics_handler")["id"]
+    web.login("logistics_handler")
+    assert "申请回避" in web.text(f"/work/tasks/{task_id}")
+    web.post(f"/work/tasks/{task_id}/recuse", {"reason": ""})
+    assert "须写明理由" in web.text(f"/work/tasks/{task_id}")
+    assert web.post(f"/work/tasks/{task_id}/recuse", {"reason": "反映对象是本人亲属"}).status_code == 302
+    page = web.text(f"/work/tasks/{task_id}")
+    assert "您已申请回避" in page and 'name="sign_result"' not in page
+    assert task_id not in web.text("/work/tasks")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.petitions.projection import petition_id_of
@@ -45,6 +45,19 @@ class TaskDetailSchema(TaskSchema):
 
 class CompleteTaskSchema(BaseSchema):
     data = fields.Dict(required=True)
+
+
+class RecuseSchema(BaseSchema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=2, max=1000, error="请写明回避理由（{min}–{max} 个字）"),
+        metadata={"description": "why the caller has a direct interest in the matter (art. 28)"},
+    )
+
+
+class RecusedSchema(BaseSchema):
+    task_id = fields.String()
+    released = fields.List(fields.String(), metadata={"description": "tasks handed back to their group"})
 
 
 class NextTasksSchema(BaseSchema):

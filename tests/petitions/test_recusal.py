@@ -1,0 +1,59 @@
+"""回避 (art. 28): a handler with a direct interest steps aside from a matter."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.audit.models import AuditEvent
+from tests.conftest import Harness, add_user, petition_body
+
+
+def _dispatched(harness: Harness) -> int:
+    api = harness.api
+    pid: int = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    return pid
+
+
+def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matter_again(
+    any_harness: Harness,
+) -> None:
+    api = any_harness.api
+    colleague = add_user(any_harness, "logistics_handler2", "handler", "logistics")
+    pid = _dispatched(any_harness)
+    task = api.task(pid, "sign_for", "logistics_handler")
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="logistics_handler").status_code == 200
+    recused = api.post(
+        f"/api/v1/tasks/{task['id']}/recuse", {"reason": "反映对象为本人亲属"}, user="logistics_handler"
+    )
+    assert recused.status_code == 200 and recused.get_json()["released"] == [task["id"]]
+    mine = api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_handler").get_json()["items"]
+    assert mine == []
+    assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="logistics_handler").status_code == 403
+    refused = api.post(
+        f"/api/v1/tasks/{task['id']}/complete", {"data": {"sign_result": "sign"}}, user="logistics_handler"
+    )
+    assert refused.status_code == 403 and "回避" in refused.get_json()["detail"]
+    theirs = api.get(f"/api/v1/tasks?petition_id={pid}", user=colleague).get_json()["items"]
+    assert [t["id"] for t in theirs] == [task["id"]] and theirs[0]["assignee"] is None
+    api.complete(pid, "sign_for", colleague, sign_result="sign")
+    assert api.task(pid, "handle", colleague)  # the next step is offered to the colleague only
+    assert api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_handler").get_json()["items"] == []
+    with any_harness.db.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.recused"))
+        assert event is not None and event.actor == "logistics_handler"
+        assert event.data["reason"] == "反映对象为本人亲属"
+
+
+def test_stepping_aside_needs_a_reason_and_a_task_of_ones_own(harness: Harness) -> None:
+    api = harness.api
+    pid = _dispatched(harness)
+    task = api.task(pid, "sign_for", "logistics_handler")
+    no_reason = api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": ""}, user="logistics_handler")
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
+    outsider = api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": "与我无关"}, user="academic_handler")
+    assert outsider.status_code == 403
+    auditor = api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": "审计员"}, user="auditor")
+    assert auditor.status_code == 403
+    assert api.task(pid, "sign_for", "logistics_handler")["assignee"] is None  # nothing changed
