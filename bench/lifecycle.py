@@ -39,13 +39,17 @@ STEPS: list[tuple[str, str, dict[str, Any]]] = [
         "logistics_handler",
         {"reply_outcome": "support", "reply_text": "经核查，已责令恢复原价并公示。"},
     ),
-    ("head_signoff", "logistics_head", {"approval": "revise", "revision_note": "请补充依据"}),
+    (
+        "head_signoff",
+        "logistics_head",
+        {"approval": "revise", "revision_note": "请补充依据", "major_reply": False},
+    ),
     (
         "draft_reply",
         "logistics_handler",
         {"reply_outcome": "support", "reply_text": "依据合同第五条，已责令恢复原价。"},
     ),
-    ("head_signoff", "logistics_head", {"approval": "approve"}),
+    ("head_signoff", "logistics_head", {"approval": "approve", "major_reply": False}),
     ("serve_reply", "logistics_handler", {"delivery_method": "electronic"}),
     ("follow_up", "assessor", {"satisfaction": "satisfied"}),
 ]
