@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
-from service.engine.models import TASK_OPEN, HumanTask, InstanceRecusal, ProcessInstance
+from service.engine import recusal
+from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance, Recusal
 from service.errors import NotFound
 
 _INSTANCE = (
@@ -23,9 +24,9 @@ _INSTANCE = (
     .with_for_update()
     .execution_options(populate_existing=True)
 )
-# Whether the acting person stepped aside (回避) from the instance: read with the lock, at no extra cost.
+# Whether the acting person stepped aside (回避) from the matter: read with the lock, at no extra cost.
 _RECUSED = exists().where(
-    InstanceRecusal.instance_id == ProcessInstance.id, InstanceRecusal.username == bindparam("username")
+    Recusal.matter == recusal.instance_matter(), Recusal.username == bindparam("username")
 )
 _TASK_OWNER = (
     select(ProcessInstance, _RECUSED.label("recused"))
@@ -60,7 +61,7 @@ class LockedTask:
     row: HumanTask
     instance: ProcessInstance
     open_ids: set[str]  # the instance's open tasks, which the projection needs
-    recused: bool  # the acting person stepped aside from this instance
+    recused: bool  # the acting person stepped aside from this instance's matter
 
 
 def lock_task(session: Session, task_id: str, username: str) -> LockedTask:

@@ -104,15 +104,16 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class InstanceRecusal(Base):
-    """Someone who stepped aside from an instance (回避, art. 28; see engine/recusal.py)."""
+class Recusal(Base):
+    """Someone who stepped aside from a matter (回避, art. 28; see engine/recusal.py)."""
 
-    __tablename__ = "instance_recusal"
-    __table_args__ = (UniqueConstraint("instance_id", "username"),)
+    __tablename__ = "recusal"
+    __table_args__ = (UniqueConstraint("matter", "username"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
+    matter: Mapped[str] = mapped_column(String(100))  # the business key, or the instance id without one
     username: Mapped[str] = mapped_column(String(100))
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))  # where it was declared
     reason: Mapped[str] = mapped_column(Text)
     recused_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

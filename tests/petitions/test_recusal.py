@@ -57,3 +57,31 @@ def test_stepping_aside_needs_a_reason_and_a_task_of_ones_own(harness: Harness) 
     auditor = api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": "审计员"}, user="auditor")
     assert auditor.status_code == 403
     assert api.task(pid, "sign_for", "logistics_handler")["assignee"] is None  # nothing changed
+
+
+def test_stepping_aside_covers_every_process_of_the_petition(harness: Harness) -> None:
+    """Supervision runs in its own instance under the petition's business key: one matter. A head who
+    steps aside from the supervision feedback is not offered the petition's own sign-off either."""
+    api = harness.api
+    deputy = add_user(harness, "logistics_head2", "head", "logistics")
+    pid = _dispatched(harness)
+    api.post(f"/api/v1/petitions/{pid}/supervision", {"reason": "签收拖延"}, user="supervisor")
+    order = {"trigger": "delay", "level": "general", "problem": "未签收", "requirements": "立即签收"}
+    api.complete(pid, "issue_order", "supervisor", **order)
+    feedback = api.task(pid, "feedback", "logistics_head")
+    reason = {"reason": "本人系被投诉窗口承包方亲属"}
+    assert (
+        api.post(f"/api/v1/tasks/{feedback['id']}/recuse", reason, user="logistics_head").status_code == 200
+    )
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="explain",
+        reply_text="经核实，情况说明如下：价格已恢复。",
+    )
+    signoff = api.task(pid, "head_signoff", deputy)
+    assert api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_head").get_json()["items"] == []
+    assert api.post(f"/api/v1/tasks/{signoff['id']}/claim", user="logistics_head").status_code == 403

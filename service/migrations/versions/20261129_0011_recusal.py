@@ -1,4 +1,4 @@
-"""回避: who stepped aside from which process instance
+"""回避: who stepped aside from which matter
 
 Revision ID: 0011
 Revises: 0010
@@ -22,19 +22,20 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "instance_recusal",
+        "recusal",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("instance_id", sa.String(length=36), nullable=False),
+        sa.Column("matter", sa.String(length=100), nullable=False),
         sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("recused_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["instance_id"], ["process_instance.id"], name=op.f("fk_instance_recusal_instance_id_process_instance")
+            ["instance_id"], ["process_instance.id"], name=op.f("fk_recusal_instance_id_process_instance")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_instance_recusal")),
-        sa.UniqueConstraint("instance_id", "username", name=op.f("uq_instance_recusal_instance_id_username")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recusal")),
+        sa.UniqueConstraint("matter", "username", name=op.f("uq_recusal_matter_username")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("instance_recusal")
+    op.drop_table("recusal")
