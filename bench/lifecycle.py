@@ -19,6 +19,7 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine, event
 
+from bench import driver_floor
 from bench.common import median, ms, postgres_available, scratch_database
 from service.app import create_app
 from service.clock import SystemClock
@@ -183,6 +184,14 @@ def main(petitions: int = 30) -> None:
         print(
             f"  PostgreSQL, per completion (separate instrumented pass): {count:.0f} statements + "
             f"BEGIN/COMMIT, {ms(driver)} inside cursor.execute ({driver / bare:.2f}x bare on its own)"
+        )
+        with scratch_database("postgresql", "driver_floor") as settings:
+            dsn = settings.database_url.replace("postgresql+psycopg://", "postgresql://")
+            plain, pipelined = driver_floor.measure(dsn, petitions * len(STEPS))
+        print(
+            f"  the same statements on raw psycopg, no SQLAlchemy or service code: {ms(plain)} "
+            f"({plain / bare:.2f}x bare); writes and commit pipelined: {ms(pipelined)} "
+            f"({pipelined / bare:.2f}x)"
         )
     else:
         print("  PostgreSQL: skipped (no server at 127.0.0.1:5432)")
