@@ -36,6 +36,8 @@ TITLES = {
     "non_acceptance_notice": "不予受理告知书",
     "redirect_notice": "告知书",
     "transfer_objection": "异议函",
+    "mediation_agreement": "调解协议书",
+    "settlement_agreement": "和解协议书",
     "dispatch_form": "交办单",
     "extension_notice": "延期告知书",
     "reply_opinion": "答复意见书",
@@ -90,6 +92,9 @@ SAMPLE: dict[str, Any] = {
     "hearing_period": "2026年04月20日至2026年04月30日",
     "reaccept_barred": False,
     "transfer_sender": "某区信访局",
+    "agreement_parties": "张三；后勤保障处",
+    "agreement_terms": "后勤保障处于十日内恢复原价，并退还多收款项。",
+    "agreement_performance": "2026年03月12日前履行完毕",
     "objection_due": "2026年03月09日",
 }
 

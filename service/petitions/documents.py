@@ -54,6 +54,12 @@ KEPT_FIELDS = (
 class DocumentKind:
     prefix: str
     for_petitioner: bool
+    # Issued only when the step's variables say so (e.g. an agreement only for a mediated reply).
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+
+
+def _agreement(kind: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda variables: variables.get("mediated") is True and variables.get("agreement_kind") == kind
 
 
 KINDS: Mapping[str, DocumentKind] = {
@@ -64,6 +70,8 @@ KINDS: Mapping[str, DocumentKind] = {
     "dispatch_form": DocumentKind("交办", False),
     "extension_notice": DocumentKind("延告", True),
     "reply_opinion": DocumentKind("答复", True),
+    "mediation_agreement": DocumentKind("调解", True, _agreement("mediation")),  # art. 33
+    "settlement_agreement": DocumentKind("和解", True, _agreement("settlement")),
     "direct_reply": DocumentKind("即办", True),
     "supervision_order": DocumentKind("督办", False),
     "review_opinion": DocumentKind("复查", True),
@@ -90,7 +98,7 @@ def issue(
     now: datetime,
 ) -> PetitionDocument | None:
     spec = KINDS.get(kind)
-    if spec is None:
+    if spec is None or (spec.applies is not None and not spec.applies(variables)):
         return None
     sequence = (
         session.scalar(

@@ -138,8 +138,9 @@ def issue_reached_documents(
 ) -> list[str]:
     """Issue the notice of every element this command reached that names a `document`; return the kinds."""
     issued = []
-    for _, properties in outcome.reached:
-        kind = properties.get("document")
+    for kind in (
+        k.strip() for _, properties in outcome.reached for k in properties.get("document", "").split(",")
+    ):
         if not kind:
             continue
         document = documents.issue(

@@ -59,6 +59,13 @@ class ObjectionWindow:
         return errors
 
 
+def check_draft_reply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
+    """Art. 33: a matter is settled by mediation or settlement only with every party's consent."""
+    if data.get("mediated") is True and data.get("parties_consented") is not True:
+        return {"parties_consented": "调解、和解须经当事各方自愿同意（《信访工作条例》第三十三条）"}
+    return {}
+
+
 REPORT_DEPARTMENT = "discipline"  # 纪委办公室
 
 

@@ -76,6 +76,7 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     runtime.add_validator("screening", check_not_reaccepted)
     runtime.add_validator("screening", rules.ObjectionWindow(runtime.clock, runtime.calendar))
     runtime.add_validator("routing", rules.check_routing)
+    runtime.add_validator("draft_reply", rules.check_draft_reply)
     runtime.add_option_source("departments", lists.departments)
     runtime.add_option_source("categories", lists.categories)
     return lists

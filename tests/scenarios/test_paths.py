@@ -367,3 +367,57 @@ def test_an_ordinary_reply_is_served_on_the_heads_sign_off(any_harness: Harness)
     reply_and_serve(api, pid)
     assert api.petition(pid)["status"] == "replied"
     assert api.get("/api/v1/tasks", user="leader").get_json()["items"] == []
+
+
+def test_a_mediated_reply_is_served_with_its_agreement(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="价格上涨属实，承包方同意调解")
+    mediated = {
+        "reply_outcome": "support",
+        "reply_text": "经调解，承包方同意恢复原价并退还差价。",
+        "mediated": True,
+        "agreement_kind": "mediation",
+        "agreement_parties": "张三；二食堂承包方",
+        "agreement_terms": "承包方于十日内恢复原价，并退还近两周多收的差价。",
+        "agreement_performance": "十日内在食堂公示并退款",
+    }
+    task = api.task(pid, "draft_reply", "logistics_handler")
+    refused = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": mediated}, user="logistics_handler")
+    assert refused.status_code == 422 and "parties_consented" in refused.get_json()["errors"]
+    not_agreed = mediated | {"parties_consented": False}
+    refused = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": not_agreed}, user="logistics_handler")
+    assert refused.status_code == 422 and "自愿同意" in refused.get_json()["errors"]["parties_consented"]
+    api.complete(pid, "draft_reply", "logistics_handler", **mediated, parties_consented=True)
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
+    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
+    with any_harness.db.session() as session:
+        from sqlalchemy import select
+
+        from service.petitions.models import PetitionDocument
+
+        issued = dict(
+            session.execute(
+                select(PetitionDocument.kind, PetitionDocument.body).where(
+                    PetitionDocument.petition_id == pid
+                )
+            ).all()
+        )
+    assert "reply_opinion" in issued and "settlement_agreement" not in issued
+    assert "承包方于十日内恢复原价" in issued["mediation_agreement"]
+    assert "张三；二食堂承包方" in issued["mediation_agreement"]
+
+
+def test_an_ordinary_reply_carries_no_agreement(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, pid)
+    kinds = [
+        d["kind"] for d in api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
+    ]
+    assert "reply_opinion" in kinds and not {"mediation_agreement", "settlement_agreement"} & set(kinds)
