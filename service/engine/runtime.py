@@ -4,10 +4,12 @@
 
 1. lock the instance row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE)
 2. load its state with the spec from the cache (keyed by the version's content hash)
-3. apply the command (start · complete · claim · fire timers · cancel)
+3. apply the command (start · complete · claim · recuse · fire timers; cancel, migrate and timer
+   recomputation are in admin_commands.py)
 4. run engine steps in the sandbox
 5. write state, projections (human tasks, deadlines, element path, business status) and audit
-   events; domain listeners add their projections and events here, in the same transaction
+   events (the instance's own stream, headed in its row); domain listeners add their projections
+   and events here, in the same transaction
 6. commit; after-commit hooks (notifications, jobs) run only when the commit succeeded
 """
 
