@@ -4,8 +4,10 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from service.api.context import caller_first, current_user, services, session
+from service.api.context import caller_first, current_user, require_writer, services, session
 from service.api.schemas.petitions import (
+    CoHandlingRequestedSchema,
+    CoHandlingRequestSchema,
     HistorySchema,
     PetitionCreatedSchema,
     PetitionCreateSchema,
@@ -17,6 +19,7 @@ from service.api.schemas.petitions import (
 )
 from service.errors import Forbidden
 from service.identity.service import actor_for
+from service.petitions import co_handling
 from service.petitions import service as petitions
 from service.petitions.access import Viewer
 
@@ -74,3 +77,24 @@ def show(petition_id: int) -> dict[str, Any]:
 def history(petition_id: int) -> dict[str, Any]:
     petition = petitions.get_visible(session(), Viewer.of(current_user()), petition_id)
     return {"items": petitions.history(session(), petition)}
+
+
+@blp.route("/<int:petition_id>/co-handling", methods=["POST"])
+@caller_first(require_writer)
+@blp.arguments(CoHandlingRequestSchema)
+@blp.response(201, CoHandlingRequestedSchema)
+def request_co_handling(body: dict[str, Any], petition_id: int) -> dict[str, Any]:
+    """联动: the lead department asks for more co-handling departments (the office reviews it)."""
+    user = require_writer()
+    app = services()
+    with app.db.transaction() as tx:
+        petition = petitions.get_visible(tx, Viewer.of(user), petition_id)
+        instance_id = co_handling.request_co_handling(
+            tx,
+            runtime=app.runtime,
+            petition=petition,
+            actor=actor_for(user),
+            departments=body["departments"],
+            reason=body["reason"],
+        )
+    return {"process_instance_id": instance_id, "departments": sorted(set(body["departments"]))}

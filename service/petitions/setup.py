@@ -12,6 +12,7 @@ from service.db import Database
 from service.engine.runtime import Runtime
 from service.identity.models import Department
 from service.petitions import rules
+from service.petitions.co_handling import CoHandlingProjection, check_no_open_request
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Category
 from service.petitions.projection import PetitionProjection
@@ -72,11 +73,13 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     runtime.add_listener(PetitionProjection(sources))
     runtime.add_listener(SupervisionProjection(sources))
     runtime.add_listener(ReviewProjection(sources))
+    runtime.add_listener(CoHandlingProjection())
     runtime.add_validator("screening", rules.check_screening)
     runtime.add_validator("screening", check_not_reaccepted)
     runtime.add_validator("screening", rules.ObjectionWindow(runtime.clock, runtime.calendar))
     runtime.add_validator("routing", rules.check_routing)
     runtime.add_validator("draft_reply", rules.check_draft_reply)
+    runtime.add_validator("draft_reply", check_no_open_request)
     runtime.add_option_source("departments", lists.departments)
     runtime.add_option_source("categories", lists.categories)
     return lists

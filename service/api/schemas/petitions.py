@@ -210,3 +210,15 @@ class EvaluationSchema(BaseSchema):
     satisfaction = fields.String(required=True, validate=_one_of(SATISFACTION))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     resolved = fields.Boolean(load_default=None, allow_none=True)
+
+
+class CoHandlingRequestSchema(BaseSchema):
+    departments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True)
+    reason = fields.String(
+        required=True, validate=validate.Length(min=2, max=2000, error="请写明理由（{min}–{max} 个字）")
+    )
+
+
+class CoHandlingRequestedSchema(BaseSchema):
+    process_instance_id = fields.String()
+    departments = fields.List(fields.String())
