@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 from service.engine import recusal
 from service.engine.commands import ClaimTask, CompleteTask, Recuse
 from service.engine.models import HumanTask
-from service.errors import Forbidden, Invalid
+from service.errors import Conflict, Forbidden, Invalid
 from service.identity.service import actor_for
+from service.petitions import co_handling
 from service.petitions import service as petitions
 from service.petitions import tasks as task_service
 from service.petitions.models import Petition
@@ -83,6 +84,10 @@ def index() -> str:
     )
 
 
+# The lead department's handling steps, from which it may ask for more co-handlers.
+CO_REQUEST_STEPS = frozenset({"handle", "handle_continue", "rehandle"})
+
+
 def _task_page(
     task_id: str, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
 ) -> str:
@@ -108,6 +113,7 @@ def _task_page(
         may_work=may_work,
         may_claim=may_claim,
         recused=recused,
+        may_ask_co_handling=may_work and row.element_id in CO_REQUEST_STEPS,
         due=due_mark(row.due_at, services().clock.now()),
         **view,
     )
@@ -143,6 +149,32 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         return _task_page(task_id, values=data, errors=messages or {"_": error.detail}), 422
     flash(f"已办理：{row.title}", "success")
     return redirect(url_for("web.tasks.index"))
+
+
+@blp.post("/<task_id>/co-handling")
+def request_co_handling(task_id: str) -> Response:
+    _, petition = task_service.get_task(db(), context.current_user(), task_id)
+    departments = request.form.getlist("co_request")
+    reason = request.form.get("co_request_reason", "").strip()
+    if petition is None or len(reason) < 2:
+        flash("请求增加协办须选择部门并写明理由", "error")
+        return redirect(url_for("web.tasks.show", task_id=task_id))
+    try:
+        with services().db.transaction() as tx:
+            co_handling.request_co_handling(
+                tx,
+                runtime=services().runtime,
+                petition=tx.get(Petition, petition.id),
+                actor=context.actor(),
+                departments=departments,
+                reason=reason,
+            )
+    except (Invalid, Conflict) as error:
+        problems = "；".join(str(v) for v in error.errors.values()) or error.detail
+        flash(f"未能提交协办请求：{problems}", "error")
+        return redirect(url_for("web.tasks.show", task_id=task_id))
+    flash("已提交协办请求，待信访办审核；答复须待协办意见反馈后拟写", "success")
+    return redirect(url_for("web.tasks.show", task_id=task_id))
 
 
 @blp.post("/<task_id>/recuse")

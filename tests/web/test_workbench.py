@@ -212,3 +212,22 @@ def test_stepping_aside_from_a_task_page(web: WebClient, harness: Harness) -> No
     page = web.text(f"/work/tasks/{task_id}")
     assert "您已申请回避" in page and 'name="sign_result"' not in page
     assert task_id not in web.text("/work/tasks")
+
+
+def test_asking_for_more_co_handlers_from_the_handling_page(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    task_id = api.task(pid, "handle", "logistics_handler")["id"]
+    web.login("logistics_handler")
+    page = web.text(f"/work/tasks/{task_id}")
+    assert "请求增加协办部门" in page and 'value="academic"' in page and 'value="logistics"' not in page
+    web.post(f"/work/tasks/{task_id}/co-handling", {"co_request": "academic", "co_request_reason": ""})
+    assert "须选择部门并写明理由" in web.text(f"/work/tasks/{task_id}")
+    sent = web.post(
+        f"/work/tasks/{task_id}/co-handling", {"co_request": "academic", "co_request_reason": "涉及课表"}
+    )
+    assert sent.status_code == 302 and "已提交协办请求" in web.text(f"/work/tasks/{task_id}")
+    assert api.task(pid, "review_co_request", "assessor")
