@@ -164,7 +164,7 @@ def request_co_handling(task_id: str) -> Response:
             co_handling.request_co_handling(
                 tx,
                 runtime=services().runtime,
-                petition=tx.get(Petition, petition.id),
+                petition=petitions.get_visible(tx, context.viewer(), petition.id),
                 actor=context.actor(),
                 departments=departments,
                 reason=reason,
