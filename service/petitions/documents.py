@@ -27,8 +27,9 @@ from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
 from service.identity.models import User
 from service.petitions.access import is_protected
+from service.petitions.document_kinds import KEPT_FIELDS, KINDS
 from service.petitions.models import Petition, PetitionDocument
-from service.petitions.vocabulary import CHANNELS, NOTICE_LABELS
+from service.petitions.vocabulary import CHANNELS, NOTICE_LABELS, SATISFACTION
 
 log = logging.getLogger(__name__)
 ISSUER = "西安交通工程学院信访工作办公室（信访工作专用章）"
@@ -37,46 +38,6 @@ ANONYMOUS = "匿名信访人"
 DEFAULT_APPROVER = "学校负责人"
 EXTENSION_STEP = "approve_extension"  # the petition diagram's element ids these notices read
 SIGN_STEP = "sign_for"
-# Facts kept with the stored notice (petition_document.fields) beside its kind, reason and route.
-KEPT_FIELDS = (
-    "original_due",
-    "new_due",
-    "feedback_due",
-    "sign_due",
-    "handling_due",
-    "opinion_reference",
-    "delivery_method",
-    "objection_due",
-)
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    prefix: str
-    for_petitioner: bool
-    # Issued only when the step's variables say so (e.g. an agreement only for a mediated reply).
-    applies: Callable[[Mapping[str, Any]], bool] | None = None
-
-
-def _agreement(kind: str) -> Callable[[Mapping[str, Any]], bool]:
-    return lambda variables: variables.get("mediated") is True and variables.get("agreement_kind") == kind
-
-
-KINDS: Mapping[str, DocumentKind] = {
-    "acceptance_notice": DocumentKind("受告", True),
-    "non_acceptance_notice": DocumentKind("不受", True),
-    "redirect_notice": DocumentKind("告知", True),
-    "transfer_objection": DocumentKind("异议", False),  # to the body that transferred the item
-    "dispatch_form": DocumentKind("交办", False),
-    "extension_notice": DocumentKind("延告", True),
-    "reply_opinion": DocumentKind("答复", True),
-    "mediation_agreement": DocumentKind("调解", True, _agreement("mediation")),  # art. 33
-    "settlement_agreement": DocumentKind("和解", True, _agreement("settlement")),
-    "direct_reply": DocumentKind("即办", True),
-    "supervision_order": DocumentKind("督办", False),
-    "review_opinion": DocumentKind("复查", True),
-    "recheck_opinion": DocumentKind("复核", True),
-}
 
 
 @dataclass(frozen=True)
@@ -297,6 +258,23 @@ def _objection(facts: _Facts) -> dict[str, Any]:
     return {"transfer_sender": sender, "objection_due": _date(limit)}
 
 
+def _completion_report(facts: _Facts) -> dict[str, Any]:
+    """办结报告: to the assigning body, by the date it set (the stored D12 deadline)."""
+    petition = facts.petition
+    due = facts.stored_due(
+        DeadlineRecord.instance_id == petition.process_instance_id, DeadlineRecord.rule == "D12"
+    )
+    satisfaction = facts.variables.get("satisfaction")
+    return {
+        "assigned_by": petition.assigned_by or "交办机关",
+        "report_due": _date(due),
+        "reply_text": _clause(petition.reply_text),
+        "outcome": NOTICE_LABELS["reply_outcome"].get(str(petition.reply_outcome), ""),
+        "satisfaction": SATISFACTION.get(str(satisfaction), "") if satisfaction else "",
+        "closed_date": _date(facts.now),
+    }
+
+
 def _reply(facts: _Facts) -> dict[str, Any]:
     """答复意见书: the facts found, the basis, how it is served, and where to ask for 复查."""
     from service.petitions.review import REVIEW, PetitionReview  # review imports this module
@@ -364,6 +342,7 @@ _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
     "recheck_opinion": lambda facts: _review_facts(facts, ("review_opinion",)),
     "non_acceptance_notice": _non_acceptance,
     "transfer_objection": _objection,
+    "completion_report": _completion_report,
 }
 
 

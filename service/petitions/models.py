@@ -47,6 +47,9 @@ class Petition(Base):
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     # A group visit's chosen representatives (art. 18: at most 5); identity, shown like the petitioner's.
     representatives: Mapped[list[str] | None] = mapped_column(JSON)
+    # A transferred item assigned (交办) by a higher body, which sets the days to report the result (D12).
+    assigned_by: Mapped[str | None] = mapped_column(String(100))
+    report_days: Mapped[int | None] = mapped_column(Integer)
     urgency: Mapped[str] = mapped_column(String(20), default="normal")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     registered_by: Mapped[str] = mapped_column(String(60))

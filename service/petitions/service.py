@@ -49,6 +49,8 @@ class Registration:
     received_at: datetime | None = None
     urgency: str = "normal"
     representatives: Sequence[str] = ()
+    assigned_by: str | None = None
+    report_days: int | None = None
 
 
 def register_petition(
@@ -79,6 +81,8 @@ def register_petition(
         anonymous=registration.anonymous,
         headcount=registration.headcount,
         representatives=None if registration.anonymous else [r.strip() for r in registration.representatives],
+        assigned_by=(registration.assigned_by or "").strip() or None,
+        report_days=registration.report_days,
         urgency=registration.urgency,
         received_at=registration.received_at or now,
         registered_by=actor.username,
@@ -115,6 +119,7 @@ def register_petition(
 
 
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第十八条
+MAX_REPORT_DAYS = 90  # the D12 rule's max_count (processes/deadline_rules.json)
 GROUP_VISIT_CHANNELS = frozenset({"visit", "reception"})
 
 
@@ -135,6 +140,20 @@ def _check_representatives(registration: Registration) -> str | None:
             f"多人走访提出共同诉求的，应推选代表（不超过{MAX_REPRESENTATIVES}人，《信访工作条例》第十八条）"
         )
     return None
+
+
+def _check_assignment(registration: Registration) -> dict[str, str]:
+    """D12: an item a higher body assigns (交办) names that body and the days it set for the report."""
+    assigned_by, days = (registration.assigned_by or "").strip(), registration.report_days
+    if not assigned_by and days is None:
+        return {}
+    if registration.channel != "transfer":
+        return {"assigned_by": "只有上级转送/交办的事项有交办机关和报告期限"}
+    if not assigned_by:
+        return {"assigned_by": "请填写交办机关"}
+    if days is None or not 1 <= days <= MAX_REPORT_DAYS:
+        return {"report_days": f"请填写交办机关规定的报告期限（1–{MAX_REPORT_DAYS} 日）"}
+    return {}
 
 
 def _check_registration(session: Session, registration: Registration, now: datetime) -> None:
@@ -160,6 +179,7 @@ def _check_registration(session: Session, registration: Registration, now: datet
     representatives_problem = _check_representatives(registration)
     if representatives_problem:
         errors["representatives"] = representatives_problem
+    errors.update(_check_assignment(registration))
     if registration.received_at is not None and registration.received_at > now + _CLOCK_SKEW:
         errors["received_at"] = "收到时间不能晚于现在"
     if errors:

@@ -12,6 +12,7 @@ from service.db import Database
 from service.engine.runtime import Runtime
 from service.identity.models import Department
 from service.petitions import rules
+from service.petitions.assignment import AssignmentReport
 from service.petitions.co_handling import CoHandlingProjection, check_no_open_request
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Category
@@ -74,6 +75,7 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     runtime.add_listener(SupervisionProjection(sources))
     runtime.add_listener(ReviewProjection(sources))
     runtime.add_listener(CoHandlingProjection())
+    runtime.add_listener(AssignmentReport(sources))
     runtime.add_validator("screening", rules.check_screening)
     runtime.add_validator("screening", check_not_reaccepted)
     runtime.add_validator("screening", rules.ObjectionWindow(runtime.clock, runtime.calendar))

@@ -112,6 +112,9 @@ def _registration(form: MultiDict[str, str]) -> petitions.Registration:
     headcount = form.get("headcount", "1").strip() or "1"
     if not headcount.isdigit():
         errors["headcount"] = "人数应为整数"
+    report_days = form.get("report_days", "").strip()
+    if report_days and not report_days.isdigit():
+        errors["report_days"] = "报告期限应为天数"
     received_at = None
     if form.get("received_at"):
         try:
@@ -134,4 +137,6 @@ def _registration(form: MultiDict[str, str]) -> petitions.Registration:
         representatives=[
             name for name in re.split(r"[,，、;；\s]+", form.get("representatives", "")) if name
         ],
+        assigned_by=form.get("assigned_by", "").strip() or None,
+        report_days=int(report_days) if report_days else None,
     )

@@ -421,3 +421,65 @@ def test_an_ordinary_reply_carries_no_agreement(any_harness: Harness) -> None:
         d["kind"] for d in api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
     ]
     assert "reply_opinion" in kinds and not {"mediation_agreement", "settlement_agreement"} & set(kinds)
+
+
+def _assigned(api: ApiClient, days: int = 30) -> int:
+    body = petition_body(channel="transfer", assigned_by="省教育厅信访办", report_days=days)
+    pid: int = api.register(body)["id"]
+    return pid
+
+
+def test_an_assigned_item_is_reported_to_the_assigning_body_when_handled(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = _assigned(api)
+    d12 = [d for d in api.petition(pid)["deadlines"] if d["rule"] == "D12"]
+    assert len(d12) == 1 and d12[0]["status"] == "active" and d12[0]["count"] == 30
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, pid)
+    api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")
+    assert api.petition(pid)["status"] == "closed"
+    assert [d["status"] for d in api.petition(pid)["deadlines"] if d["rule"] == "D12"] == ["met"]
+    with any_harness.db.session() as session:
+        from sqlalchemy import select
+
+        from service.petitions.models import PetitionDocument
+
+        report = session.scalar(
+            select(PetitionDocument).where(
+                PetitionDocument.petition_id == pid, PetitionDocument.kind == "completion_report"
+            )
+        )
+        assert report is not None and not report.for_petitioner
+        assert report.body.startswith("##关于") and "省教育厅信访办：" in report.body
+        assert "价格已恢复" in report.body and "回访评价：满意" in report.body
+
+
+def test_a_late_report_and_an_item_returned_to_its_sender(any_harness: Harness) -> None:
+    api = any_harness.api
+    late = _assigned(api, days=5)
+    returned = _assigned(api)
+    accept_and_route(api, late)
+    any_harness.clock.advance(timedelta(days=10))
+    api.complete(late, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(late, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, late)
+    api.complete(late, "follow_up", "assessor", satisfaction="satisfied")
+    assert [d["status"] for d in api.petition(late)["deadlines"] if d["rule"] == "D12"] == ["late"]
+    any_harness.clock.advance(timedelta(days=-10))
+    assert _objection(api, returned, transfer_sender="省教育厅信访办").status_code == 200
+    api.complete(returned, "sender_reply", "assessor", sender_agreed=True)
+    assert [d["status"] for d in api.petition(returned)["deadlines"] if d["rule"] == "D12"] == ["closed"]
+
+
+def test_only_a_transferred_item_names_an_assigning_body_and_its_days(any_harness: Harness) -> None:
+    api = any_harness.api
+    for body, field in (
+        (petition_body(assigned_by="省教育厅", report_days=30), "assigned_by"),
+        (petition_body(channel="transfer", assigned_by="省教育厅"), "report_days"),
+        (petition_body(channel="transfer", assigned_by="省教育厅", report_days=91), "report_days"),
+        (petition_body(channel="transfer", report_days=30), "assigned_by"),
+    ):
+        refused = api.post("/api/v1/petitions", body, user="registrar")
+        assert refused.status_code == 422 and field in refused.get_json()["errors"]

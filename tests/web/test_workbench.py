@@ -231,3 +231,24 @@ def test_asking_for_more_co_handlers_from_the_handling_page(web: WebClient, harn
     )
     assert sent.status_code == 302 and "已提交协办请求" in web.text(f"/work/tasks/{task_id}")
     assert api.task(pid, "review_co_request", "assessor")
+
+
+def test_registering_an_assigned_item_with_its_report_period(web: WebClient, harness: Harness) -> None:
+    web.login("registrar")
+    web.get("/work/petitions/new")
+    form = {
+        "channel": "transfer",
+        "request_type": "complaint",
+        "category": "logistics.canteen",
+        "title": "省厅交办：食堂价格",
+        "content": "省教育厅交办的群众来信，反映食堂价格上涨。",
+        "petitioner_name": "王五",
+        "headcount": "1",
+        "assigned_by": "省教育厅信访办",
+        "report_days": "abc",
+    }
+    refused = web.post("/work/petitions/new", form)
+    assert refused.status_code == 422 and "报告期限应为天数" in refused.get_data(as_text=True)
+    response = web.post("/work/petitions/new", form | {"report_days": "30"})
+    assert response.status_code == 302
+    assert "D12" in web.text(response.headers["Location"])

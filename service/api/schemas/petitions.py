@@ -50,6 +50,19 @@ class PublicPetitionCreateSchema(BaseSchema):
 class PetitionCreateSchema(PublicPetitionCreateSchema):
     channel = fields.String(required=True, validate=_one_of(CHANNELS))
     urgency = fields.String(load_default="normal", validate=_one_of(["normal", "urgent"]))
+    assigned_by = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "a transferred item assigned (交办) by this body, which wants a report (D12)"
+        },
+    )
+    report_days = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "days the assigning body set for the report"},
+    )
     representatives = fields.List(
         fields.String(validate=validate.Length(max=50, error="不超过 {max} 个字")),
         load_default=list,

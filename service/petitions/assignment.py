@@ -1,0 +1,86 @@
+"""交办 items (D12, 《信访工作条例》 art. 22): a higher body that assigns an item sets the days within
+which the result is reported to it.
+
+At registration the petition names the assigning body and those days; the D12 deadline is stored
+with the instance's other deadlines (so it shows on the petition and counts when overdue). When
+the petition is closed as handled (办结), the 办结报告 to that body is issued and the deadline is
+met or late; any other ending (objected to and returned, not accepted …) closes the deadline.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from service.db import table_of
+from service.engine.commands import StartInstance
+from service.engine.models import DeadlineRecord
+from service.engine.runtime import Outcome
+from service.petitions import documents
+from service.petitions.projection import PROCESS_KEY, petition_of
+
+REPORT_ELEMENT = "completion_report"
+
+
+class AssignmentReport:
+    def __init__(self, sources: documents.NoticeSources) -> None:
+        self._sources = sources
+
+    def on_outcome(self, session: Session, outcome: Outcome) -> None:
+        petition = petition_of(session, outcome, PROCESS_KEY)
+        if petition is None or petition.assigned_by is None:
+            return
+        if isinstance(outcome.command, StartInstance):
+            due = self._sources.calendar().deadline("D12", petition.received_at, petition.report_days)
+            session.add(
+                DeadlineRecord(
+                    instance_id=outcome.instance.id,
+                    element_id=REPORT_ELEMENT,
+                    rule=due.rule,
+                    unit=due.unit,
+                    count=due.count,
+                    start_at=due.start_at,
+                    due_at=due.due_at,
+                    provisional=due.provisional,
+                    calendar=due.calendar,
+                    status="active",
+                    created_at=outcome.now,
+                )
+            )
+            return
+        if not outcome.ended:
+            return
+        handled = outcome.instance.business_status == "closed"
+        if handled:
+            report = documents.issue(
+                session,
+                petition,
+                REPORT_ELEMENT,
+                variables=outcome.variables,
+                sources=self._sources,
+                now=outcome.now,
+            )
+            if report is not None:
+                outcome.record(
+                    "document.issued",
+                    actor="system",
+                    kind=REPORT_ELEMENT,
+                    number=report.number,
+                    title=report.title,
+                    document_id=report.id,
+                )
+        _settle(session, outcome, handled=handled)
+
+
+def _settle(session: Session, outcome: Outcome, *, handled: bool) -> None:
+    table = table_of(DeadlineRecord)
+    active = update(table).where(
+        table.c.instance_id == outcome.instance.id,
+        table.c.element_id == REPORT_ELEMENT,
+        table.c.status == "active",
+    )
+    if not handled:
+        session.execute(active.values(status="closed"))
+        return
+    session.execute(active.where(table.c.due_at >= outcome.now).values(status="met", met_at=outcome.now))
+    session.execute(active.values(status="late", met_at=outcome.now))
