@@ -79,9 +79,12 @@ class GovernanceProjection:
             answer = (
                 outcome.command.data.get("resolved") if isinstance(outcome.command, CompleteTask) else None
             )
+            answered = answer if isinstance(answer, bool) else None
+            if answered is None and not outcome.variables.get("reopen_count"):
+                return  # a first follow-up that skips the question: nothing kept to clear
             kept = session.get(PetitionProfile, petition_id)
             if kept is not None:
-                kept.resolved = answer if isinstance(answer, bool) else None
+                kept.resolved = answered
 
     # -- governance items ------------------------------------------------------------------------
     def _item(self, session: Session, outcome: Outcome) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime
@@ -50,6 +50,8 @@ class Petition(Base):
     # A transferred item assigned (交办) by a higher body, which sets the days to report the result (D12).
     assigned_by: Mapped[str | None] = mapped_column(String(100))
     report_days: Mapped[int | None] = mapped_column(Integer)
+    # A co-handling request is waiting for review or opinions (petitions/co_handling.py).
+    co_request_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     urgency: Mapped[str] = mapped_column(String(20), default="normal")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     registered_by: Mapped[str] = mapped_column(String(60))

@@ -127,7 +127,19 @@ def petition_of(session: Session, outcome: Outcome, model_key: str) -> Petition 
     petition_id = petition_id_of(outcome.instance.business_key)
     if petition_id is None or outcome.instance.model_key != model_key:
         return None
-    return session.get(Petition, petition_id)
+    return load_petition(session, petition_id)
+
+
+def load_petition(session: Session, petition_id: int) -> Petition | None:
+    """The petition, read once per unit of work: form checks and every listener of a command share it.
+
+    The session's identity map holds objects weakly, so a petition a form check read and let go
+    would be read again by the projection; the unit of work's own dict keeps it."""
+    loaded: dict[int, Petition] = session.info.setdefault("petitions", {})
+    petition = loaded.get(petition_id) or session.get(Petition, petition_id)
+    if petition is not None:
+        loaded[petition_id] = petition
+    return petition
 
 
 def issue_reached_documents(
