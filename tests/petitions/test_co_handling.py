@@ -50,6 +50,15 @@ def test_a_rejected_request_changes_nothing(harness: Harness) -> None:
     assert api.petition(pid)["co_departments"] == []
     assert api.get(f"/api/v1/petitions/{pid}", user="academic_handler").status_code == 403
     assert api.get(f"/api/v1/tasks?petition_id={pid}", user="academic_handler").get_json()["items"] == []
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="explain",
+        reply_text="经核实，情况说明如下：价格已恢复。",
+    )
+    assert api.petition(pid)["status"] == "reply_review"  # nothing left to wait for
 
 
 def test_only_the_lead_department_asks_while_handling_for_departments_not_yet_involved(
