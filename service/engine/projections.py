@@ -161,7 +161,7 @@ def _new_task(
         due = engine.environment.evaluate(_EXPRESSION.fullmatch(due_expression.strip()).group(1), data)  # type: ignore[union-attr]
         if isinstance(due, Deadline):
             row.due_at, row.deadline_rule = due.due_at, due.rule
-            deadline = _deadline_row(
+            deadline = deadline_row(
                 instance_id=instance.id, task_id=row.id, element=row.element_id, due=due, now=now
             )
         elif due is not None:
@@ -169,7 +169,7 @@ def _new_task(
     return row, deadline
 
 
-def _deadline_row(
+def deadline_row(
     *, instance_id: str, task_id: str | None, element: str, due: Deadline, now: datetime
 ) -> DeadlineRecord:
     return DeadlineRecord(

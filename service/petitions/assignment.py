@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from service.db import table_of
 from service.engine.commands import StartInstance
 from service.engine.models import DeadlineRecord
+from service.engine.projections import deadline_row
 from service.engine.runtime import Outcome
 from service.petitions import documents
-from service.petitions.projection import PROCESS_KEY, petition_of
+from service.petitions.projection import PROCESS_KEY, issue_document, petition_of
 
 REPORT_ELEMENT = "completion_report"
 
@@ -32,43 +33,20 @@ class AssignmentReport:
             return
         if isinstance(outcome.command, StartInstance):
             due = self._sources.calendar().deadline("D12", petition.received_at, petition.report_days)
-            session.add(
-                DeadlineRecord(
-                    instance_id=outcome.instance.id,
-                    element_id=REPORT_ELEMENT,
-                    rule=due.rule,
-                    unit=due.unit,
-                    count=due.count,
-                    start_at=due.start_at,
-                    due_at=due.due_at,
-                    provisional=due.provisional,
-                    calendar=due.calendar,
-                    status="active",
-                    created_at=outcome.now,
-                )
+            row = deadline_row(
+                instance_id=outcome.instance.id,
+                task_id=None,
+                element=REPORT_ELEMENT,
+                due=due,
+                now=outcome.now,
             )
+            session.add(row)
             return
         if not outcome.ended:
             return
         handled = outcome.instance.business_status == "closed"
         if handled:
-            report = documents.issue(
-                session,
-                petition,
-                REPORT_ELEMENT,
-                variables=outcome.variables,
-                sources=self._sources,
-                now=outcome.now,
-            )
-            if report is not None:
-                outcome.record(
-                    "document.issued",
-                    actor="system",
-                    kind=REPORT_ELEMENT,
-                    number=report.number,
-                    title=report.title,
-                    document_id=report.id,
-                )
+            issue_document(session, petition, REPORT_ELEMENT, outcome, self._sources)
         _settle(session, outcome, handled=handled)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from service.engine.commands import StartInstance
 from service.engine.runtime import Outcome
 from service.petitions import documents
-from service.petitions.models import Petition, PetitionDepartment
+from service.petitions.models import Petition, PetitionDepartment, PetitionDocument
 
 BUSINESS_KEY_PREFIX = "petition:"
 PROCESS_KEY = "petition"
@@ -148,24 +148,22 @@ def issue_reached_documents(
     outcome: Outcome,
     sources: documents.NoticeSources,
 ) -> list[str]:
-    """Issue the notice of every element this command reached that names a `document`; return the kinds."""
-    issued = []
-    for kind in (
+    """Issue the notice of every element this command reached that names a `document` (or several,
+    comma-separated, each issued when it applies); return the kinds issued."""
+    kinds = (
         k.strip() for _, properties in outcome.reached for k in properties.get("document", "").split(",")
-    ):
-        if not kind:
-            continue
-        document = documents.issue(
-            session,
-            petition,
-            kind,
-            variables=outcome.variables,
-            sources=sources,
-            now=outcome.now,
-        )
-        if document is None:
-            continue
-        issued.append(kind)
+    )
+    return [kind for kind in kinds if kind and issue_document(session, petition, kind, outcome, sources)]
+
+
+def issue_document(
+    session: Session, petition: Petition, kind: str, outcome: Outcome, sources: documents.NoticeSources
+) -> PetitionDocument | None:
+    """Issue one notice of `kind` (None when it does not apply) and put it in the audit trail."""
+    document = documents.issue(
+        session, petition, kind, variables=outcome.variables, sources=sources, now=outcome.now
+    )
+    if document is not None:
         outcome.record(
             "document.issued",
             actor="system",
@@ -174,4 +172,4 @@ def issue_reached_documents(
             title=document.title,
             document_id=document.id,
         )
-    return issued
+    return document
