@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import lifecycle, loop
+from bench import concurrency, lifecycle, loop
 
 
 def main() -> int:
     lifecycle.main()
+    concurrency.main()
     loop.main()
     for extra in ("bench.timers", "bench.governance"):
         try:
