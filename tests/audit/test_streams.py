@@ -149,3 +149,29 @@ def test_events_from_before_streams_stay_the_start_of_the_system_stream(tmp_path
         result = chain.verify(session)
     db.dispose()
     assert (result.intact, result.first_broken_id) == (False, 1)
+
+
+def test_a_forged_stream_with_no_instance_behind_it_is_caught(any_harness: Harness) -> None:
+    """Someone with write access inserts a whole, correctly hashed stream of their own: no instance
+    row heads it, so verify reports it."""
+    any_harness.api.register(petition_body())
+    forged = "00000000-0000-0000-0000-00000000f0f0"
+    row = {
+        "stream": forged,
+        "seq": 1,
+        "at": AT,
+        "actor": "mallory",
+        "action": "task.completed",
+        "instance_id": forged,
+        "business_key": None,
+        "task_id": None,
+        "element_id": None,
+        "data": {},
+        "prev_hash": GENESIS_HASH,
+    }
+    row["hash"] = chain._digest(row)
+    with any_harness.db.transaction() as session:
+        session.execute(AuditEvent.__table__.insert(), [row])
+    with any_harness.db.session() as session:
+        result = chain.verify(session)
+    assert not result.intact and forged in (result.reason or "")
