@@ -44,6 +44,7 @@ KINDS: Mapping[str, DocumentKind] = {
     "mediation_agreement": DocumentKind("调解", True, _agreement("mediation")),  # art. 33
     "settlement_agreement": DocumentKind("和解", True, _agreement("settlement")),
     "direct_reply": DocumentKind("即办", True),
+    "urge_notice": DocumentKind("催办", False),  # the day after a supervised step's due date
     "supervision_order": DocumentKind("督办", False),
     "review_opinion": DocumentKind("复查", True),
     "recheck_opinion": DocumentKind("复核", True),

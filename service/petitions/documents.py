@@ -251,6 +251,16 @@ def _dispatch(facts: _Facts) -> dict[str, Any]:
     return {"sign_due": _date(sign), "handling_due": _date(handling)}
 
 
+def _urge(facts: _Facts) -> dict[str, Any]:
+    """催办通知书: which step ran over its due date, and the working days left before escalation."""
+    overdue = facts.session.get(HumanTask, facts.variables.get("overdue_task_id") or "")
+    return {
+        "overdue_task": str(facts.variables.get("overdue_task") or "承办事项"),
+        "overdue_due": _date(overdue.due_at) if overdue is not None else "",
+        "urge_due": _date(facts.computed_due("URGE", facts.now)),
+    }
+
+
 def _objection(facts: _Facts) -> dict[str, Any]:
     """异议函: to the body that transferred the item, within D4 (5 工作日 of receipt)."""
     limit = facts.computed_due("D4", facts.petition.received_at)
@@ -342,6 +352,7 @@ _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
     "recheck_opinion": lambda facts: _review_facts(facts, ("review_opinion",)),
     "non_acceptance_notice": _non_acceptance,
     "transfer_objection": _objection,
+    "urge_notice": _urge,
     "completion_report": _completion_report,
 }
 

@@ -16,7 +16,13 @@ from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
-from service.petitions.projection import business_key, issue_reached_documents, petition_id_of, petition_of
+from service.petitions.projection import (
+    business_key,
+    issue_document,
+    issue_reached_documents,
+    petition_id_of,
+    petition_of,
+)
 from service.petitions.vocabulary import CLOSED_STATUSES
 
 PROCESS_KEY = "supervision"
@@ -175,6 +181,8 @@ class SupervisionProjection:
             session.add(row)
             petition.supervised = True
             outcome.record("petition.supervised", trigger=row.trigger, reason=row.reason)
+            if row.trigger == "overdue":  # the ladder's first rung, the day after the due date
+                issue_document(session, petition, "urge_notice", outcome, self._sources)
         row.level = variables.get("level") or row.level
         row.stage = instance.business_status
         if instance.business_status == "escalated" and row.escalated_at is None:

@@ -111,3 +111,28 @@ def test_late_feedback_escalates_to_the_school_leader(harness: Harness) -> None:
     api.complete(pid, "escalate", "leader", instruction="请后勤处三日内办结", interview=True)
     (row,) = supervisions(harness, pid)
     assert row.escalated_at is not None and row.status == "open"
+
+
+def test_an_overdue_step_gets_a_reminder_notice_the_day_after_its_due_date(harness: Harness) -> None:
+    """The ladder's first rung (DOMAIN.md §9): a 催办通知书 to the department, then supervision."""
+    from service.petitions.models import PetitionDocument
+
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    assert supervise_overdue(harness.services.runtime, as_of=AFTER_SCREENING_DUE) == 1
+    with harness.db.session() as session:
+        notice = session.scalar(
+            select(PetitionDocument).where(
+                PetitionDocument.petition_id == pid, PetitionDocument.kind == "urge_notice"
+            )
+        )
+    assert notice is not None and notice.title == "催办通知书" and not notice.for_petitioner
+    assert "审核甄别" in notice.body and "2026年03月17日" in notice.body
+    assert "提请校领导督办" in notice.body and "5个工作日内" not in notice.body, notice.body  # a dated limit
+    manual = routed_and_handling(harness)
+    api.post(f"/api/v1/petitions/{manual}/supervision", {"reason": "群众多次来电催办"}, user="supervisor")
+    kinds = [
+        d["kind"]
+        for d in api.get(f"/api/v1/petitions/{manual}/documents", user="assessor").get_json()["items"]
+    ]
+    assert "urge_notice" not in kinds  # a supervisor's own decision starts with the 督办单 itself
