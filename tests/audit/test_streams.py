@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine, func, select, text
 
@@ -16,7 +18,7 @@ from service.db import Database
 from service.engine.models import ProcessInstance
 from service.migrations import alembic_config
 from tests.audit.test_audit_api import _allow_tampering
-from tests.conftest import Harness, petition_body
+from tests.conftest import PG_ADMIN_URL, Harness, petition_body, postgres_unavailable_reason, worker_suffix
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
@@ -96,10 +98,33 @@ def test_deleting_the_newest_system_event_is_caught_by_the_system_head(harness: 
     assert not result.intact and "系统事件流" in (result.reason or "")
 
 
-def test_events_from_before_streams_stay_the_start_of_the_system_stream(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet, for migrating step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+        return
+    reason = postgres_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"petitionflow_legacy_{worker_suffix(request)}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_events_from_before_streams_stay_the_start_of_the_system_stream(empty_database: str) -> None:
     """A database written by the single-chain version (revision 0008) upgrades in place: its events
-    keep their id-based hashes, and new system events continue the same chain after them."""
-    url = f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+    keep their id-based hashes, and new system events continue the same chain after them (on
+    PostgreSQL the id column becomes an identity that continues after the old ids)."""
+    url = empty_database
     command.upgrade(alembic_config(url), "0008")
     engine = create_engine(url)
     prev = GENESIS_HASH
@@ -119,35 +144,30 @@ def test_events_from_before_streams_stay_the_start_of_the_system_stream(tmp_path
             }
             row["hash"] = chain._digest(row)
             prev = row["hash"]
-            stored = row | {"at": AT.replace(tzinfo=None).isoformat(sep=" "), "data": f'{{"n": {event_id}}}'}
-            connection.execute(
-                text(
-                    "INSERT INTO audit_event (id, at, actor, action, data, prev_hash, hash) "
-                    "VALUES (:id, :at, :actor, :action, :data, :prev_hash, :hash)"
-                ),
-                stored,
-            )
+            connection.execute(AuditEvent.__table__.insert(), [row])
         connection.execute(
             text("UPDATE audit_head SET last_id = 2, last_hash = :h WHERE id = 1"), {"h": prev}
         )
     engine.dispose()
     command.upgrade(alembic_config(url), "heads")
     db = Database.from_url(url)
-    with db.session() as session:
-        assert chain.verify(session).intact
-    with db.transaction() as session:
-        chain.append(session, [PendingEvent(actor="admin", action="after.streams")], at=AT)
-    with db.session() as session:
-        newest = session.scalar(select(AuditEvent).where(AuditEvent.action == "after.streams"))
-        assert newest is not None
-        assert (newest.id, newest.stream, newest.seq, newest.prev_hash) == (3, SYSTEM_STREAM, 3, prev)
-        assert chain.verify(session) == chain.Verification(True, 3)
-    with db.transaction() as session:
-        _allow_tampering(session)
-        session.execute(text("""UPDATE audit_event SET data = '{"n": 9}' WHERE id = 1"""))
-    with db.session() as session:
-        result = chain.verify(session)
-    db.dispose()
+    try:
+        with db.session() as session:
+            assert chain.verify(session).intact
+        with db.transaction() as session:
+            chain.append(session, [PendingEvent(actor="admin", action="after.streams")], at=AT)
+        with db.session() as session:
+            newest = session.scalar(select(AuditEvent).where(AuditEvent.action == "after.streams"))
+            assert newest is not None
+            assert (newest.id, newest.stream, newest.seq, newest.prev_hash) == (3, SYSTEM_STREAM, 3, prev)
+            assert chain.verify(session) == chain.Verification(True, 3)
+        with db.transaction() as session:
+            _allow_tampering(session)
+            session.execute(text("""UPDATE audit_event SET data = '{"n": 9}' WHERE id = 1"""))
+        with db.session() as session:
+            result = chain.verify(session)
+    finally:
+        db.dispose()
     assert (result.intact, result.first_broken_id) == (False, 1)
 
 
