@@ -25,6 +25,10 @@ class Field:
     value: Any = None
     error: str | None = None
     hint: str | None = None
+    # `x-show-if: {"field": [values]}`: shown only while that field has one of these values (the page
+    # script hides it otherwise; without the script every field shows). Values are compared as the
+    # page posts them ("true"/"false" for booleans).
+    show_if: tuple[str, list[str]] | None = None
 
     def checked(self, choice: str) -> bool:
         if isinstance(self.value, list):
@@ -87,9 +91,23 @@ def build_fields(
                 value,
                 by_field.get(name),
                 _hint(prop),
+                _show_if(prop),
             )
         )
     return fields
+
+
+def _show_if(prop: Mapping[str, Any]) -> tuple[str, list[str]] | None:
+    condition = prop.get("x-show-if")
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return None
+    ((controller, values),) = condition.items()
+    listed = values if isinstance(values, list) else [values]
+    return str(controller), [_posted(value) for value in listed]
+
+
+def _posted(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _errors_by_field(errors: Mapping[str, str]) -> dict[str, str]:

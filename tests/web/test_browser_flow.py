@@ -64,7 +64,12 @@ def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
     login(page, "assessor")
     page.screenshot(path=shots / "03-assessor-tasks.png", full_page=True)
     open_task(page, "审核甄别", code)
+    assert not page.locator("#f-reason").is_visible()  # shown only for 不予受理 / 告知转送
+    page.check("input[name=decision][value=not_accept]")
+    assert page.locator("#f-reason").is_visible() and page.locator("#f-route").is_visible()
+    assert not page.locator("#f-duplicate_of").is_visible()
     page.check("input[name=decision][value=accept]")
+    assert not page.locator("#f-reason").is_visible()
     page.select_option("#f-statutory_class", "claim")
     page.screenshot(path=shots / "04-screening-form.png", full_page=True)
     submit_task(page)

@@ -252,3 +252,15 @@ def test_registering_an_assigned_item_with_its_report_period(web: WebClient, har
     response = web.post("/work/petitions/new", form | {"report_days": "30"})
     assert response.status_code == 302
     assert "D12" in web.text(response.headers["Location"])
+
+
+def test_conditional_fields_carry_their_condition_and_show_without_the_script(
+    web: WebClient, harness: Harness
+) -> None:
+    pid = harness.api.register(petition_body())["id"]
+    task_id = harness.api.task(pid, "screening", "assessor")["id"]
+    web.login("assessor")
+    page = web.text(f"/work/tasks/{task_id}")
+    assert 'data-field="reason" data-show-if="decision" data-show-values="not_accept redirect"' in page
+    assert 'data-field="duplicate_of" data-show-if="decision" data-show-values="merge"' in page
+    assert 'id="f-reason"' in page and " hidden" not in page.split('data-field="reason"')[1][:80]

@@ -55,7 +55,31 @@
     apply();
   }
 
+  // Task forms: a field marked x-show-if shows only while its controlling field has a listed value.
+  function conditionalFields(form) {
+    form.querySelectorAll("[data-show-if]").forEach(function (field) {
+      var name = field.getAttribute("data-show-if");
+      var wanted = field.getAttribute("data-show-values").split(" ");
+      var controls = form.querySelectorAll("[name='" + name + "']");
+      function current() {
+        var value = "";
+        controls.forEach(function (control) {
+          if (control.type === "radio" || control.type === "checkbox") {
+            if (control.checked) value = control.value;
+          } else {
+            value = control.value;
+          }
+        });
+        return value;
+      }
+      function apply() { field.hidden = wanted.indexOf(current()) < 0 && !field.classList.contains("has-error"); }
+      controls.forEach(function (control) { control.addEventListener("change", apply); });
+      apply();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.schema-form").forEach(conditionalFields);
     document.querySelectorAll("table.sortable").forEach(makeSortable);
     document.querySelectorAll("form.filters").forEach(autoSubmit);
     var anonymous = document.getElementById("anonymous");
