@@ -44,6 +44,7 @@ TITLES = {
     "reply_opinion": "答复意见书",
     "direct_reply": "答复（接诉即办）",
     "urge_notice": "催办通知书",
+    "criticism_notice": "通报",
     "supervision_order": "督办单",
     "review_opinion": "复查意见书",
     "recheck_opinion": "复核意见书",

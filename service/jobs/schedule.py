@@ -10,6 +10,7 @@ from service.container import Services
 from service.engine.sweeper import TimerSweeper
 from service.governance.snapshots import take_due_snapshots
 from service.notifications.reminders import ReminderSettings, send_reminders
+from service.petitions.criticism import criticise_overdue
 from service.petitions.supervision import supervise_overdue
 
 
@@ -26,6 +27,10 @@ def _sweep_timers(services: Services) -> Any:
 
 def _supervise_overdue(services: Services) -> Any:
     return {"supervisions_started": supervise_overdue(services.runtime)}
+
+
+def _criticise_overdue(services: Services) -> Any:
+    return {"criticisms_issued": criticise_overdue(services.runtime)}
 
 
 def _send_reminders(services: Services) -> Any:
@@ -45,6 +50,7 @@ def _governance_snapshots(services: Services) -> Any:
 JOBS: list[PeriodicJob] = [
     PeriodicJob("sweep-timers", 30, _sweep_timers),
     PeriodicJob("supervise-overdue", 300, _supervise_overdue),
+    PeriodicJob("criticise-overdue", 3600, _criticise_overdue),
     PeriodicJob("send-reminders", 600, _send_reminders),
     PeriodicJob("governance-snapshots", 3600, _governance_snapshots),  # last complete week and month, once
 ]

@@ -45,6 +45,7 @@ KINDS: Mapping[str, DocumentKind] = {
     "settlement_agreement": DocumentKind("和解", True, _agreement("settlement")),
     "direct_reply": DocumentKind("即办", True),
     "urge_notice": DocumentKind("催办", False),  # the day after a supervised step's due date
+    "criticism_notice": DocumentKind("通报", False),  # still late 5 工作日 after it, unexplained
     "supervision_order": DocumentKind("督办", False),
     "review_opinion": DocumentKind("复查", True),
     "recheck_opinion": DocumentKind("复核", True),

@@ -353,6 +353,7 @@ _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
     "non_acceptance_notice": _non_acceptance,
     "transfer_objection": _objection,
     "urge_notice": _urge,
+    "criticism_notice": _urge,
     "completion_report": _completion_report,
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -136,3 +136,37 @@ def test_an_overdue_step_gets_a_reminder_notice_the_day_after_its_due_date(harne
         for d in api.get(f"/api/v1/petitions/{manual}/documents", user="assessor").get_json()["items"]
     ]
     assert "urge_notice" not in kinds  # a supervisor's own decision starts with the 督办单 itself
+
+
+def test_a_step_still_late_five_working_days_after_its_reminder_notice_is_criticised_once(
+    harness: Harness,
+) -> None:
+    """The ladder's last rung: a 通报, unless the department explained itself (supervision feedback)."""
+    from service.petitions.criticism import criticise_overdue
+    from service.petitions.models import PetitionDocument
+
+    api, runtime = harness.api, harness.services.runtime
+    pid = api.register(petition_body())["id"]
+    explained = api.register(petition_body(title="另一件超期事项"))["id"]
+    harness.clock.advance(AFTER_SCREENING_DUE - harness.clock.now())  # the sweep runs the day after
+    assert supervise_overdue(runtime) == 2
+    assert criticise_overdue(runtime, as_of=AFTER_SCREENING_DUE + timedelta(days=2)) == 0  # within 5 工作日
+    order = {"trigger": "delay", "level": "general", "problem": "审核超期", "requirements": "立即审核"}
+    api.complete(explained, "issue_order", "supervisor", **order)
+    api.complete(explained, "feedback", "assessor", measures="已说明：材料不全，正在补正", adopted=True)
+    later = AFTER_SCREENING_DUE + timedelta(days=14)
+    assert criticise_overdue(runtime, as_of=later) == 1
+    assert criticise_overdue(runtime, as_of=later) == 0  # once per reminder notice
+    with harness.db.session() as session:
+        kinds = {
+            petition_id: [
+                k
+                for (k,) in session.execute(
+                    select(PetitionDocument.kind).where(PetitionDocument.petition_id == petition_id)
+                )
+            ]
+            for petition_id in (pid, explained)
+        }
+        notice = session.scalar(select(PetitionDocument).where(PetitionDocument.kind == "criticism_notice"))
+    assert "criticism_notice" in kinds[pid] and "criticism_notice" not in kinds[explained]
+    assert notice is not None and notice.title == "通报" and "审核甄别" in notice.body
