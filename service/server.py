@@ -26,6 +26,8 @@ def freeze_startup_heap() -> None:
 
 def serve(*, port: int, host: str = "127.0.0.1") -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SpiffWorkflow logs every task state change at INFO; the audit trail already records what matters.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
     settings = Settings()
     services = build_services(settings)
     app = create_app(settings, services=services)
