@@ -40,6 +40,8 @@ def submit_task(page: Any) -> None:
 
 
 def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
     # The registrar registers a visit.
     login(page, "registrar")
     page.click("text=登记")
@@ -64,12 +66,14 @@ def test_closed_loop_in_the_browser(page: Any, shots: Path) -> None:
     login(page, "assessor")
     page.screenshot(path=shots / "03-assessor-tasks.png", full_page=True)
     open_task(page, "审核甄别", code)
-    assert not page.locator("#f-reason").is_visible()  # shown only for 不予受理 / 告知转送
+    # The page script shows the reason and route only for 不予受理 / 告知转送 (expect() waits for it).
+    expect(page.locator("#f-reason")).to_be_hidden()
     page.check("input[name=decision][value=not_accept]")
-    assert page.locator("#f-reason").is_visible() and page.locator("#f-route").is_visible()
-    assert not page.locator("#f-duplicate_of").is_visible()
+    expect(page.locator("#f-reason")).to_be_visible()
+    expect(page.locator("#f-route")).to_be_visible()
+    expect(page.locator("#f-duplicate_of")).to_be_hidden()
     page.check("input[name=decision][value=accept]")
-    assert not page.locator("#f-reason").is_visible()
+    expect(page.locator("#f-reason")).to_be_hidden()
     page.select_option("#f-statutory_class", "claim")
     page.screenshot(path=shots / "04-screening-form.png", full_page=True)
     submit_task(page)
