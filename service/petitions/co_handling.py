@@ -21,7 +21,7 @@ from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict, Forbidden, Invalid
 from service.identity.models import Department
 from service.petitions.models import Petition, PetitionDepartment
-from service.petitions.projection import business_key, load_petition, petition_id_of, petition_of
+from service.petitions.projection import business_key, petition_of, petition_of_task
 
 PROCESS_KEY = "co_request"
 HANDLING_STATUSES = frozenset({"in_progress", "extension_requested", "reopened"})
@@ -90,8 +90,7 @@ def _check_departments(session: Session, petition: Petition, wanted: list[str]) 
 def check_no_open_request(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     """draft_reply validator: the reply waits for every co-handling opinion asked for. (The petition
     read here is the one the projection reads next: no extra statement.)"""
-    petition_id = petition_id_of(task.business_key)
-    petition = load_petition(session, petition_id) if petition_id is not None else None
+    petition = petition_of_task(session, task)
     if petition is not None and petition.co_request_open:
         return {"reply_text": "增加的协办部门尚未全部反馈意见，请待协办完成后再拟写答复"}
     return {}

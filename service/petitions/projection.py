@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.engine.commands import StartInstance
+from service.engine.models import HumanTask
 from service.engine.runtime import Outcome
 from service.petitions import documents
 from service.petitions.models import Petition, PetitionDepartment, PetitionDocument
@@ -128,6 +129,12 @@ def petition_of(session: Session, outcome: Outcome, model_key: str) -> Petition 
     if petition_id is None or outcome.instance.model_key != model_key:
         return None
     return load_petition(session, petition_id)
+
+
+def petition_of_task(session: Session, task: HumanTask) -> Petition | None:
+    """The petition a task is about (any of its processes), or None; read once per unit of work."""
+    petition_id = petition_id_of(task.business_key)
+    return load_petition(session, petition_id) if petition_id is not None else None
 
 
 def load_petition(session: Session, petition_id: int) -> Petition | None:

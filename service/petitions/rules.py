@@ -13,7 +13,7 @@ from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
 from service.petitions.access import is_protected
 from service.petitions.models import Petition
-from service.petitions.projection import load_petition, petition_id_of
+from service.petitions.projection import petition_id_of, petition_of_task
 from service.petitions.vocabulary import CLOSED_STATUSES
 
 
@@ -43,8 +43,7 @@ class ObjectionWindow:
     def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
         if data.get("decision") != "redirect":
             return {}
-        petition_id = petition_id_of(task.business_key)
-        petition = load_petition(session, petition_id) if petition_id is not None else None
+        petition = petition_of_task(session, task)
         if petition is None or petition.channel != "transfer":
             return {}
         errors = {}
@@ -72,8 +71,7 @@ REPORT_DEPARTMENT = "discipline"  # 纪委办公室
 def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     if data.get("department") in (data.get("co_departments") or []):
         return {"co_departments": "协办部门不能包含主办部门"}
-    petition_id = petition_id_of(task.business_key)
-    petition = load_petition(session, petition_id) if petition_id is not None else None
+    petition = petition_of_task(session, task)
     if petition is not None and is_protected(session, petition):
         # Art. 31: accusations never go to the unit accused; the discipline office handles them alone.
         kind = "举报事项" if petition.request_type == "report" else "受限分类（师德师风与纪律等）的事项"
