@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.engine.commands import Actor, StartInstance
-from service.engine.models import INSTANCE_RUNNING, HumanTask, ProcessInstance
+from service.engine.models import HumanTask
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict, Forbidden, Invalid
 from service.identity.models import Department
@@ -26,16 +26,6 @@ from service.petitions.projection import business_key, petition_of, petition_of_
 PROCESS_KEY = "co_request"
 HANDLING_STATUSES = frozenset({"in_progress", "extension_requested", "reopened"})
 MAX_DEPARTMENTS = 5
-
-
-def open_request(session: Session, petition_id: int) -> ProcessInstance | None:
-    return session.scalar(
-        select(ProcessInstance).where(
-            ProcessInstance.business_key == business_key(petition_id),
-            ProcessInstance.model_key == PROCESS_KEY,
-            ProcessInstance.status == INSTANCE_RUNNING,
-        )
-    )
 
 
 def request_co_handling(
@@ -53,7 +43,7 @@ def request_co_handling(
         raise Forbidden("只有主办部门可以请求增加协办")
     if petition.status not in HANDLING_STATUSES:
         raise Conflict("只有办理中的事项可以请求增加协办")
-    if open_request(session, petition.id) is not None:
+    if petition.co_request_open:
         raise Conflict("已有待审核或办理中的协办请求")
     wanted = sorted(set(departments))
     _check_departments(session, petition, wanted)
