@@ -17,10 +17,10 @@ from service.audit import chain
 from service.audit.chain import PendingEvent
 from service.engine.models import TASK_OPEN, HumanTask
 from service.engine.runtime import Runtime
-from service.identity.models import Department
 from service.petitions import documents
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.projection import business_key
+from service.petitions.service import department_names
 from service.petitions.supervision import OPEN, Supervision
 
 URGE_NOTICE, CRITICISM = "urge_notice", "criticism_notice"
@@ -33,8 +33,7 @@ def criticise_overdue(runtime: Runtime, *, as_of: datetime | None = None) -> int
     calendar = runtime.calendar()
     issued = 0
     with runtime.db.transaction() as session:
-        rows = session.execute(select(Department.code, Department.name)).all()
-        names: dict[str, str] = {row.code: row.name for row in rows}
+        names = department_names(session)
         sources = documents.NoticeSources(department_names=lambda: names, calendar=runtime.calendar)
         urged = session.execute(
             select(Supervision, PetitionDocument.issued_at)
