@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.db import table_of
@@ -192,11 +192,16 @@ _DEADLINES = table_of(DeadlineRecord)
 _ACTIVE_DEADLINES_OF_TASK = update(_DEADLINES).where(
     _DEADLINES.c.task_id == bindparam("closing_task_id"), _DEADLINES.c.status == "active"
 )
-# Built once (every completion runs one): met when finished by the due time, late after it.
-_MEET_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(
-    status=case((_DEADLINES.c.due_at >= bindparam("now"), "met"), else_="late"), met_at=bindparam("now")
-)
-_CLOSE_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(status="closed", met_at=None)
+# How an active deadline settles (`now` is bound when the statement runs): met when its step
+# finished by the due time, late after it; closed when the step was cancelled.
+SETTLE_FINISHED = {
+    "status": case((_DEADLINES.c.due_at >= bindparam("now"), "met"), else_="late"),
+    "met_at": bindparam("now"),
+}
+SETTLE_CANCELLED = {"status": "closed", "met_at": None}
+# Built once: every completion runs one.
+_MEET_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(**SETTLE_FINISHED)
+_CLOSE_DEADLINES = _ACTIVE_DEADLINES_OF_TASK.values(**SETTLE_CANCELLED)
 
 
 def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: datetime) -> None:
@@ -205,6 +210,15 @@ def _close_deadlines(session: Session, task_id: str, *, finished: bool, now: dat
         session.execute(_MEET_DEADLINES, {"closing_task_id": task_id, "now": now})
     else:
         session.execute(_CLOSE_DEADLINES, {"closing_task_id": task_id})
+
+
+def settle_deadlines(session: Session, *where: ColumnElement[bool], finished: bool, now: datetime) -> None:
+    """Settle the active deadlines matching `where` that no task owns (e.g. a 交办 item's report)."""
+    statement = update(_DEADLINES).where(_DEADLINES.c.status == "active", *where)
+    if finished:
+        session.execute(statement.values(**SETTLE_FINISHED), {"now": now})
+    else:
+        session.execute(statement.values(**SETTLE_CANCELLED))
 
 
 def active_elements(workflow: BpmnWorkflow) -> list[str]:

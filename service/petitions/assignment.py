@@ -9,13 +9,11 @@ met or late; any other ending (objected to and returned, not accepted …) close
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service.db import table_of
 from service.engine.commands import StartInstance
 from service.engine.models import DeadlineRecord
-from service.engine.projections import deadline_row
+from service.engine.projections import deadline_row, settle_deadlines
 from service.engine.runtime import Outcome
 from service.petitions import documents
 from service.petitions.projection import PROCESS_KEY, issue_document, petition_of
@@ -51,14 +49,5 @@ class AssignmentReport:
 
 
 def _settle(session: Session, outcome: Outcome, *, handled: bool) -> None:
-    table = table_of(DeadlineRecord)
-    active = update(table).where(
-        table.c.instance_id == outcome.instance.id,
-        table.c.element_id == REPORT_ELEMENT,
-        table.c.status == "active",
-    )
-    if not handled:
-        session.execute(active.values(status="closed"))
-        return
-    session.execute(active.where(table.c.due_at >= outcome.now).values(status="met", met_at=outcome.now))
-    session.execute(active.values(status="late", met_at=outcome.now))
+    report = (DeadlineRecord.instance_id == outcome.instance.id, DeadlineRecord.element_id == REPORT_ELEMENT)
+    settle_deadlines(session, *report, finished=handled, now=outcome.now)
