@@ -29,7 +29,9 @@ def instance_matter() -> ColumnElement[str]:
     return func.coalesce(ProcessInstance.business_key, ProcessInstance.id)
 
 
-def is_recused(session: Session, matter: str, username: str) -> bool:
+def is_recused(session: Session, task: HumanTask, username: str) -> bool:
+    """Whether `username` stepped aside from the matter `task` belongs to."""
+    matter = task.business_key or task.instance_id
     found = select(Recusal.id).where(Recusal.matter == matter, Recusal.username == username)
     return session.scalar(found.limit(1)) is not None
 

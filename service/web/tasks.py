@@ -99,7 +99,7 @@ def _task_page(
     order = queries.form_order(db(), runtime, row.instance_id, row.form_key)
     fields = formrender.build_fields(schema, start, errors, order)
     view = _petition_view(petition)
-    recused = recusal.is_recused(db(), row.business_key or row.instance_id, user.username)
+    recused = recusal.is_recused(db(), row, user.username)
     may_work = actor_for(user).may_work_on(row.candidate_group, row.assignee) and not recused
     may_claim = (
         actor_for(user).may_work_on(row.candidate_group, None) and row.assignee is None and not recused
