@@ -169,6 +169,21 @@ def petition_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def routed(api: ApiClient, department: str = "logistics", **body: Any) -> int:
+    """A registered petition, accepted and routed to `department` (no co-departments)."""
+    pid: int = api.register(petition_body(**body))["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department=department, co_departments=[])
+    return pid
+
+
+def signed_for(api: ApiClient, **body: Any) -> int:
+    """A petition the logistics office has signed for: its handling step is open."""
+    pid = routed(api, **body)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    return pid
+
+
 __all__ = ["START", "Harness", "Path", "petition_body"]
 
 

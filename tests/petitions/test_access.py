@@ -6,20 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from service.petitions.models import PetitionDocument
-from tests.conftest import Harness, add_discipline_handler, add_user, petition_body
-
-
-def routed(harness: Harness, department: str = "logistics", **body: object) -> int:
-    api = harness.api
-    pid: int = api.register(petition_body(**body))["id"]
-    api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department=department, co_departments=[])
-    return pid
+from tests.conftest import Harness, add_discipline_handler, add_user, petition_body, routed
 
 
 def test_department_staff_see_only_their_departments_petitions(harness: Harness) -> None:
     api = harness.api
-    pid = routed(harness)
+    pid = routed(harness.api)
     unrouted = api.register(petition_body(title="另一件事"))["id"]
     listed = {p["id"] for p in api.get("/api/v1/petitions", user="logistics_handler").get_json()["items"]}
     assert pid in listed and unrouted not in listed
@@ -32,7 +24,7 @@ def test_department_staff_see_only_their_departments_petitions(harness: Harness)
 
 def test_department_cannot_see_or_claim_another_departments_task(harness: Harness) -> None:
     api = harness.api
-    pid = routed(harness)
+    pid = routed(harness.api)
     task = api.task(pid, "sign_for", "logistics_handler")
     assert api.get(f"/api/v1/tasks/{task['id']}", user="academic_handler").status_code == 403
     assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="academic_handler").status_code == 403
@@ -85,7 +77,9 @@ def test_a_reporters_identity_is_sealed_outside_the_office(
     harness: Harness, user: str, expected_name: str
 ) -> None:
     add_discipline_handler(harness)
-    pid = routed(harness, "discipline", request_type="report", category="ethics", title="反映某教师收受礼金")
+    pid = routed(
+        harness.api, "discipline", request_type="report", category="ethics", title="反映某教师收受礼金"
+    )
     detail = harness.api.petition(pid, user=user)
     assert detail["petitioner"]["name"] == expected_name
     if expected_name != "张三":
@@ -96,7 +90,7 @@ def test_a_reporters_identity_is_sealed_outside_the_office(
 
 
 def test_identity_is_visible_to_the_routed_department_and_masked_for_administrators(harness: Harness) -> None:
-    pid = routed(harness)
+    pid = routed(harness.api)
     handler_view = harness.api.petition(pid, user="logistics_handler")["petitioner"]
     assert handler_view["name"] == "张三" and handler_view["id_number"] == "610102200001011234"
     admin_view = harness.api.petition(pid, user="admin")["petitioner"]
@@ -181,7 +175,7 @@ def test_a_restricted_category_is_protected_like_a_report(harness: Harness) -> N
 
 
 def test_an_unrestricted_category_keeps_its_routing_and_identity(harness: Harness) -> None:
-    pid = routed(harness, "academic", category="teaching.exams")
+    pid = routed(harness.api, "academic", category="teaching.exams")
     assert harness.api.petition(pid, user="leader")["petitioner"]["name"] == "张三"
 
 
@@ -204,6 +198,6 @@ def test_representatives_are_sealed_with_a_protected_item(harness: Harness) -> N
     body = petition_body(
         channel="visit", headcount=8, representatives=["李四"], request_type="report", category="ethics"
     )
-    pid = routed(harness, "discipline", **body)
+    pid = routed(harness.api, "discipline", **body)
     view = harness.api.petition(pid, user="discipline_handler")["petitioner"]
     assert view["sealed"] is True and "representatives" not in view

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, petition_body, signed_for
 from tests.support import ApiClient
-
-
-def _in_handling(api: ApiClient) -> int:
-    pid: int = api.register(petition_body())["id"]
-    api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    return pid
 
 
 def _ask(api: ApiClient, pid: int, departments: list[str], user: str = "logistics_handler") -> object:
@@ -23,7 +15,7 @@ def test_an_approved_request_adds_a_co_handler_whose_opinion_the_reply_waits_for
     any_harness: Harness,
 ) -> None:
     api = any_harness.api
-    pid = _in_handling(api)
+    pid = signed_for(api)
     asked = _ask(api, pid, ["academic"])
     assert asked.status_code == 201 and asked.get_json()["departments"] == ["academic"]
     assert _ask(api, pid, ["finance"]).status_code == 409  # one open request at a time
@@ -42,7 +34,7 @@ def test_an_approved_request_adds_a_co_handler_whose_opinion_the_reply_waits_for
 
 def test_a_rejected_request_changes_nothing(harness: Harness) -> None:
     api = harness.api
-    pid = _in_handling(api)
+    pid = signed_for(api)
     assert _ask(api, pid, ["academic"]).status_code == 201
     api.complete(
         pid, "review_co_request", "assessor", co_request_approved=False, review_comment="本部门可自行核实"
@@ -65,7 +57,7 @@ def test_only_the_lead_department_asks_while_handling_for_departments_not_yet_in
     harness: Harness,
 ) -> None:
     api = harness.api
-    pid = _in_handling(api)
+    pid = signed_for(api)
     assert _ask(api, pid, ["finance"], user="academic_handler").status_code == 403
     assert _ask(api, pid, ["finance"], user="assessor").status_code == 403
     for departments, problem in (([], "请选择"), (["logistics"], "主办部门"), (["nowhere"], "未知的部门")):

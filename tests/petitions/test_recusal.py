@@ -5,15 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.audit.models import AuditEvent
-from tests.conftest import Harness, add_user, petition_body
-
-
-def _dispatched(harness: Harness) -> int:
-    api = harness.api
-    pid: int = api.register(petition_body())["id"]
-    api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
-    return pid
+from tests.conftest import Harness, add_user, routed
 
 
 def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matter_again(
@@ -21,7 +13,7 @@ def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matte
 ) -> None:
     api = any_harness.api
     colleague = add_user(any_harness, "logistics_handler2", "handler", "logistics")
-    pid = _dispatched(any_harness)
+    pid = routed(any_harness.api)
     task = api.task(pid, "sign_for", "logistics_handler")
     assert api.post(f"/api/v1/tasks/{task['id']}/claim", user="logistics_handler").status_code == 200
     recused = api.post(
@@ -48,7 +40,7 @@ def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matte
 
 def test_stepping_aside_needs_a_reason_and_a_task_of_ones_own(harness: Harness) -> None:
     api = harness.api
-    pid = _dispatched(harness)
+    pid = routed(harness.api)
     task = api.task(pid, "sign_for", "logistics_handler")
     no_reason = api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": ""}, user="logistics_handler")
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
@@ -64,7 +56,7 @@ def test_stepping_aside_covers_every_process_of_the_petition(harness: Harness) -
     steps aside from the supervision feedback is not offered the petition's own sign-off either."""
     api = harness.api
     deputy = add_user(harness, "logistics_head2", "head", "logistics")
-    pid = _dispatched(harness)
+    pid = routed(harness.api)
     api.post(f"/api/v1/petitions/{pid}/supervision", {"reason": "签收拖延"}, user="supervisor")
     order = {"trigger": "delay", "level": "general", "problem": "未签收", "requirements": "立即签收"}
     api.complete(pid, "issue_order", "supervisor", **order)

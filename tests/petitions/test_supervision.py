@@ -9,18 +9,9 @@ from sqlalchemy import select
 from service.clock import LOCAL_TZ
 from service.engine.sweeper import TimerSweeper
 from service.petitions.supervision import Supervision, supervise_overdue
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, petition_body, signed_for
 
 AFTER_SCREENING_DUE = datetime(2026, 3, 18, 9, tzinfo=LOCAL_TZ)  # D2 for a 03-02 letter ends 03-17 24:00
-
-
-def routed_and_handling(harness: Harness) -> int:
-    api = harness.api
-    pid: int = api.register(petition_body())["id"]
-    api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    return pid
 
 
 def supervisions(harness: Harness, pid: int) -> list[Supervision]:
@@ -59,7 +50,7 @@ def test_steps_not_marked_for_supervision_are_not_supervised(harness: Harness) -
 
 def test_supervisor_supervises_by_decision_and_the_department_feeds_back(harness: Harness) -> None:
     api = harness.api
-    pid = routed_and_handling(harness)
+    pid = signed_for(harness.api)
     url = f"/api/v1/petitions/{pid}/supervision"
     assert api.post(url, {"reason": "群众多次来电催办"}, user="assessor").status_code == 403
     started = api.post(url, {"reason": "群众多次来电催办"}, user="supervisor")
@@ -90,7 +81,7 @@ def test_supervisor_supervises_by_decision_and_the_department_feeds_back(harness
 
 def test_late_feedback_escalates_to_the_school_leader(harness: Harness) -> None:
     api = harness.api
-    pid = routed_and_handling(harness)
+    pid = signed_for(harness.api)
     api.post(f"/api/v1/petitions/{pid}/supervision", {"reason": "拖延"}, user="supervisor")
     api.complete(
         pid,
@@ -129,7 +120,7 @@ def test_an_overdue_step_gets_a_reminder_notice_the_day_after_its_due_date(harne
     assert notice is not None and notice.title == "催办通知书" and not notice.for_petitioner
     assert "审核甄别" in notice.body and "2026年03月17日" in notice.body
     assert "提请校领导督办" in notice.body and "5个工作日内" not in notice.body, notice.body  # a dated limit
-    manual = routed_and_handling(harness)
+    manual = signed_for(harness.api)
     api.post(f"/api/v1/petitions/{manual}/supervision", {"reason": "群众多次来电催办"}, user="supervisor")
     kinds = [
         d["kind"]
