@@ -26,6 +26,14 @@ def reply_and_serve(api: ApiClient, pid: int) -> None:
     api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
 
 
+def replied(api: ApiClient, pid: int) -> None:
+    """The ordinary handling of a registered petition, up to the served reply."""
+    accept_and_route(api, pid)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings="已核实")
+    reply_and_serve(api, pid)
+
+
 def test_not_accepted_closes_with_a_notice_stating_reason_and_route(any_harness: Harness) -> None:
     api = any_harness.api
     pid = api.register(petition_body(request_type="appeal"))["id"]
@@ -266,10 +274,7 @@ def test_the_last_follow_up_answer_counts_for_the_resolution_rate(any_harness: H
 
     api = any_harness.api
     pid = api.register(petition_body())["id"]
-    accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, pid)
+    replied(api, pid)
 
     def kept_answer() -> bool | None:
         with any_harness.db.session() as session:
@@ -361,10 +366,7 @@ def test_a_major_reply_goes_to_the_school_leader_before_it_is_served(any_harness
 def test_an_ordinary_reply_is_served_on_the_heads_sign_off(any_harness: Harness) -> None:
     api = any_harness.api
     pid = api.register(petition_body())["id"]
-    accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, pid)
+    replied(api, pid)
     assert api.petition(pid)["status"] == "replied"
     assert api.get("/api/v1/tasks", user="leader").get_json()["items"] == []
 
@@ -413,10 +415,7 @@ def test_a_mediated_reply_is_served_with_its_agreement(any_harness: Harness) -> 
 def test_an_ordinary_reply_carries_no_agreement(any_harness: Harness) -> None:
     api = any_harness.api
     pid = api.register(petition_body())["id"]
-    accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, pid)
+    replied(api, pid)
     kinds = [
         d["kind"] for d in api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
     ]
@@ -434,10 +433,7 @@ def test_an_assigned_item_is_reported_to_the_assigning_body_when_handled(any_har
     pid = _assigned(api)
     d12 = [d for d in api.petition(pid)["deadlines"] if d["rule"] == "D12"]
     assert len(d12) == 1 and d12[0]["status"] == "active" and d12[0]["count"] == 30
-    accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, pid)
+    replied(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")
     assert api.petition(pid)["status"] == "closed"
     assert [d["status"] for d in api.petition(pid)["deadlines"] if d["rule"] == "D12"] == ["met"]
