@@ -58,6 +58,26 @@ class ObjectionWindow:
         return errors
 
 
+class ReturnWindow:
+    """A department returns (退单) a dispatched item within 2 工作日 of the dispatch (DOMAIN.md §9, rule
+    RETURN); after that the first-receiving department (首接) signs for it and handles it."""
+
+    def __init__(self, clock: Clock, calendar: Callable[[], BusinessCalendar]) -> None:
+        self._clock = clock
+        self._calendar = calendar
+
+    def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
+        if data.get("sign_result") != "return":
+            return {}
+        limit = self._calendar().deadline("RETURN", task.created_at).due_at
+        if self._clock.now() <= limit:
+            return {}
+        return {
+            "sign_result": f"已超过退单时限（派单后2个工作日内，至 {to_local(limit):%Y-%m-%d %H:%M}）："
+            "请签收办理，确需调整的请与信访办联系"
+        }
+
+
 def check_draft_reply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     """Art. 33: a matter is settled by mediation or settlement only with every party's consent."""
     if data.get("mediated") is True and data.get("parties_consented") is not True:

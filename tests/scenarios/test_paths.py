@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, petition_body, routed
 from tests.support import ApiClient
 
 
@@ -176,6 +176,20 @@ def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) 
     assert api.task(pid, "sign_for", "logistics_handler")
 
 
+def test_a_return_comes_within_two_working_days_of_the_dispatch(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = routed(api)  # dispatched on a Monday: returns are taken until the end of Wednesday
+    any_harness.clock.advance(timedelta(days=3))
+    late = api.submit(
+        pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围"
+    )
+    assert late.status_code == 422
+    assert "已超过退单时限" in late.get_json()["errors"]["sign_result"]
+    assert api.petition(pid)["status"] == "dispatched"  # nothing changed: the task is still open
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    assert api.task(pid, "handle", "logistics_handler")
+
+
 def extension_requested(api: ApiClient, days: int) -> tuple[int, str]:
     """A signed petition whose handler asks for `days` more; returns it and its original due date."""
     pid: int = api.register(petition_body())["id"]
@@ -291,9 +305,8 @@ def test_the_last_follow_up_answer_counts_for_the_resolution_rate(any_harness: H
 
 
 def _objection(api: ApiClient, pid: int, **extra: Any) -> Any:
-    task = api.task(pid, "screening", "assessor")
     data = {"decision": "redirect", "reason": "属于区属学校管理事项", "route": "某区教育局"} | extra
-    return api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data}, user="assessor")
+    return api.submit(pid, "screening", "assessor", **data)
 
 
 def test_an_out_of_scope_transfer_is_objected_to_and_returned_when_the_sender_agrees(
