@@ -184,6 +184,27 @@ def signed_for(api: ApiClient, **body: Any) -> int:
     return pid
 
 
+def serve_reply(
+    api: ApiClient,
+    pid: int,
+    *,
+    outcome: str = "explain",
+    text: str = "经核实，情况说明如下：价格已恢复。",
+    delivery: str = "in_person",
+) -> None:
+    """A logistics reply drafted, signed off and served (the handling step is done)."""
+    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome=outcome, reply_text=text)
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
+    api.complete(pid, "serve_reply", "logistics_handler", delivery_method=delivery)
+
+
+def handled_and_served(api: ApiClient, pid: int, *, findings: str = "已核实", **reply: str) -> None:
+    """From an open sign-for at logistics to the served reply (`reply` as for serve_reply)."""
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "handle", "logistics_handler", findings=findings)
+    serve_reply(api, pid, **reply)
+
+
 __all__ = ["START", "Harness", "Path", "petition_body"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, handled_and_served, petition_body
 from tests.support import ApiClient
 
 
@@ -13,17 +13,9 @@ def replied(api: ApiClient) -> dict[str, object]:
     pid = created["id"]
     api.complete(pid, "screening", "assessor", decision="accept")
     api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    api.complete(
-        pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="not_support",
-        reply_text="经核查，价格调整符合规定。",
+    handled_and_served(
+        api, pid, outcome="not_support", text="经核查，价格调整符合规定。", delivery="electronic"
     )
-    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
-    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="electronic")
     return created
 
 

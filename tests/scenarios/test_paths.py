@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.conftest import Harness, petition_body, routed
+from tests.conftest import Harness, handled_and_served, petition_body, routed, serve_reply
 from tests.support import ApiClient
 
 
@@ -14,24 +14,10 @@ def accept_and_route(api: ApiClient, pid: int, **routing: Any) -> None:
     api.complete(pid, "routing", "assessor", **({"department": "logistics", "co_departments": []} | routing))
 
 
-def reply_and_serve(api: ApiClient, pid: int) -> None:
-    api.complete(
-        pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="explain",
-        reply_text="经核实，情况说明如下：价格已恢复。",
-    )
-    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
-    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
-
-
 def replied(api: ApiClient, pid: int) -> None:
     """The ordinary handling of a registered petition, up to the served reply."""
     accept_and_route(api, pid)
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, pid)
+    handled_and_served(api, pid)
 
 
 def test_not_accepted_closes_with_a_notice_stating_reason_and_route(any_harness: Harness) -> None:
@@ -146,7 +132,7 @@ def test_dissatisfied_fast_track_is_converted_to_normal_handling(any_harness: Ha
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     api.complete(pid, "handle", "logistics_handler", findings="已上门维修")
     assert api.task(pid, "draft_reply", "logistics_handler")["deadline_rule"] == "D5"  # not a 重办
-    reply_and_serve(api, pid)
+    serve_reply(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # reopened once already
     assert api.petition(pid)["status"] == "closed"
 
@@ -264,12 +250,12 @@ def test_revision_and_a_dissatisfied_follow_up_reopen_once(any_harness: Harness)
         reply_text="第一稿：经核实，价格调整已报备。",
     )
     api.complete(pid, "head_signoff", "logistics_head", approval="revise", revision_note="请逐项答复")
-    reply_and_serve(api, pid)
+    serve_reply(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")
     assert api.petition(pid)["status"] == "reopened"
     assert api.task(pid, "rehandle", "logistics_handler")["deadline_rule"] == "REDO"
     api.complete(pid, "rehandle", "logistics_handler", findings="重新核查")
-    reply_and_serve(api, pid)
+    serve_reply(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # second time: no more reopening
     detail = api.petition(pid)
     assert (detail["status"], detail["satisfaction"]) == ("closed", "dissatisfied")
@@ -299,7 +285,7 @@ def test_the_last_follow_up_answer_counts_for_the_resolution_rate(any_harness: H
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied", resolved=False)
     assert kept_answer() is False
     api.complete(pid, "rehandle", "logistics_handler", findings="重新核查")
-    reply_and_serve(api, pid)
+    serve_reply(api, pid)
     api.complete(pid, "follow_up", "assessor", satisfaction="satisfied")  # 已解决 not asked this time
     assert kept_answer() is None
 
@@ -473,7 +459,7 @@ def test_a_late_report_and_an_item_returned_to_its_sender(any_harness: Harness) 
     any_harness.clock.advance(timedelta(days=10))
     api.complete(late, "sign_for", "logistics_handler", sign_result="sign")
     api.complete(late, "handle", "logistics_handler", findings="已核实")
-    reply_and_serve(api, late)
+    serve_reply(api, late)
     api.complete(late, "follow_up", "assessor", satisfaction="satisfied")
     assert [d["status"] for d in api.petition(late)["deadlines"] if d["rule"] == "D12"] == ["late"]
     any_harness.clock.advance(timedelta(days=-10))

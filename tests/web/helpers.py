@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, handled_and_served, petition_body
 
 
 def routed_petition(harness: Harness, **overrides: Any) -> dict[str, Any]:
@@ -21,15 +21,12 @@ def routed_petition(harness: Harness, **overrides: Any) -> dict[str, Any]:
 def replied_petition(harness: Harness, **overrides: Any) -> dict[str, Any]:
     detail = routed_petition(harness, **overrides)
     api, pid = harness.api, detail["id"]
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="内部核查记录：承包商王某承认涨价。")
-    api.complete(
+    handled_and_served(
+        api,
         pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="support",
-        reply_text="经核查，二食堂部分窗口涨价未经审批，已责令恢复原价。",
+        findings="内部核查记录：承包商王某承认涨价。",
+        outcome="support",
+        text="经核查，二食堂部分窗口涨价未经审批，已责令恢复原价。",
+        delivery="electronic",
     )
-    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
-    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="electronic")
     return api.petition(pid)

@@ -14,7 +14,7 @@ import pytest
 
 from service.app import create_app
 from service.container import build_services
-from tests.conftest import petition_body
+from tests.conftest import handled_and_served, petition_body
 from tests.support import ApiClient
 from tests.web.conftest import LiveServer
 from tests.web.support import login
@@ -47,17 +47,14 @@ def _followed_petition(api: ApiClient) -> tuple[int, str]:
         problem="进度缓慢",
         requirements="十日内反馈",
     )
-    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(pid, "handle", "logistics_handler", findings="价格上涨属实，已约谈承包商。")
-    api.complete(
+    handled_and_served(
+        api,
         pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="support",
-        reply_text="经核查，价格上涨属实，已责令恢复原价。",
+        findings="价格上涨属实，已约谈承包商。",
+        outcome="support",
+        text="经核查，价格上涨属实，已责令恢复原价。",
+        delivery="electronic",
     )
-    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
-    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="electronic")
     code = api.petition(pid)["tracking_code"]
     api.post(f"/api/v1/public/petitions/{code}/review", {"reason": "答复未说明恢复原价的时间"})
     api.complete(pid, "record_request", "assessor", review_body="省教育厅", request_summary="请求复查")
