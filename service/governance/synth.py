@@ -17,7 +17,8 @@ from service.clock import LOCAL_TZ
 from service.db import Database
 from service.errors import Conflict
 from service.governance.bulk import Clock, Dispatch, SyntheticPetition, insert_petitions
-from service.governance.synth_texts import BACKGROUND, CLOSINGS, OPENINGS, PLANTED, Frame, Planted
+from service.governance.synth_planted import PLANTED, Planted
+from service.governance.synth_texts import BACKGROUND, CLOSINGS, OPENINGS, Frame
 from service.petitions.models import Category, Petition
 
 CHANNEL_WEIGHTS = {
