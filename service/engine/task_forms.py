@@ -54,12 +54,14 @@ class TaskForms:
 
     @staticmethod
     def start_values(version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-        """What the form starts with: the fields it declares that the task's data holds, or the value
-        `x-default-from` names (e.g. the routing table's proposal prefills the department)."""
+        """What the form starts with: the fields it declares that the task's data holds; a field with
+        `x-default-from` starts from the variable it names instead, when that is set (the routing
+        table's proposal, not the department chosen before, when an item is routed again after a
+        return)."""
         fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
         start = {key: data[key] for key in fields if key in data}
         for key, prop in fields.items():
             source = prop.get("x-default-from") if isinstance(prop, dict) else None
-            if key not in start and isinstance(source, str) and source in data:
+            if isinstance(source, str) and data.get(source) is not None:
                 start[key] = data[source]
         return start

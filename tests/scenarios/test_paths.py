@@ -123,6 +123,7 @@ def test_dissatisfied_fast_track_is_converted_to_normal_handling(any_harness: Ha
     api.complete(pid, "screening", "assessor", decision="fast_track")
     api.complete(pid, "fast_answer", "assessor", reply_text="请联系后勤报修电话。")
     api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")
+    assert api.petition(pid)["status"] == "accepted"  # no longer waiting for an evaluation
     routing = api.get(f"/api/v1/tasks/{api.task(pid, 'routing', 'assessor')['id']}", user="assessor")
     assert routing.get_json()["data"].get("department")  # the routing table's proposal, as normally
     documents = api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
@@ -151,6 +152,19 @@ def test_return_approved_goes_back_to_routing_for_another_department(any_harness
     assert api.petition(pid)["department"] == "academic"
     # The logistics handler no longer sees the petition at all.
     assert api.get(f"/api/v1/petitions/{pid}", user="logistics_handler").status_code == 403
+
+
+def test_routing_again_after_a_return_starts_from_the_proposal_not_the_returning_department(
+    any_harness: Harness,
+) -> None:
+    api = any_harness.api
+    pid = routed(api, department="academic")  # a canteen complaint: the routing table proposes logistics
+    api.complete(
+        pid, "sign_for", "academic_handler", sign_result="return", return_reason="属于后勤处职责范围"
+    )
+    api.complete(pid, "review_return", "assessor", return_approved=True)
+    routing = api.get(f"/api/v1/tasks/{api.task(pid, 'routing', 'assessor')['id']}", user="assessor")
+    assert routing.get_json()["data"]["department"] == "logistics"
 
 
 def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) -> None:
