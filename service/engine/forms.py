@@ -1,8 +1,13 @@
 """User-task forms: JSON Schema files in `forms/`, validated on the server before the engine sees data.
 
-A form file is `{"key", "title", "schema", "ui"}`. A property may name a dynamic list of choices
-with `"x-options": "<source>"` (departments, categories, …); the domain registers the source and
-the server fills `enum` (and `x-enum-labels`) when it serves or validates the form.
+A form file is `{"key", "title", "schema", "ui", "context"}`. A property may name a dynamic list of
+choices with `"x-options": "<source>"` (departments, categories, …); the domain registers the source
+and the server fills `enum` (and `x-enum-labels`) when it serves or validates the form.
+
+`context` lists what the person at the task decides on, set by earlier steps and shown read-only
+above the form: `[{"key": "extension_days", "title": "申请延期天数"}, …]`, with `"x-options"` or
+`"x-enum-labels"` to show a code by its label, and `"x-show-if": {"variable": [values]}` to show an
+item only while that variable has one of those values.
 """
 
 from __future__ import annotations
@@ -50,6 +55,36 @@ def check_form(form: Mapping[str, Any]) -> None:
     if not isinstance(schema, dict) or schema.get("type") != "object":
         raise FormDefinitionError(f"form {form.get('key')}: schema must be a JSON Schema of type object")
     Draft202012Validator.check_schema(schema)
+    context = form.get("context", [])
+    if not isinstance(context, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("key"), str) and isinstance(item.get("title"), str)
+        for item in context
+    ):
+        raise FormDefinitionError(f"form {form.get('key')}: context must be a list of {{key, title}}")
+
+
+def context_items(
+    form: Mapping[str, Any], data: Mapping[str, Any], sources: Mapping[str, OptionSource]
+) -> list[tuple[str, Any]]:
+    """The form's `context` as (title, value) pairs from the task's data, codes shown by their labels;
+    what the data does not hold is left out."""
+    shown = []
+    for item in form.get("context", []):
+        value = data.get(item["key"])
+        if value is None or value in ("", []) or not _shown(item.get("x-show-if"), data):
+            continue
+        source = item.get("x-options")
+        labels = dict(sources[source]()) if source in sources else item.get("x-enum-labels", {})
+        if isinstance(value, list):
+            value = [labels.get(v, v) for v in value]
+        elif isinstance(value, str):
+            value = labels.get(value, value)
+        shown.append((item["title"], value))
+    return shown
+
+
+def _shown(condition: Mapping[str, list[Any]] | None, data: Mapping[str, Any]) -> bool:
+    return condition is None or all(data.get(name) in values for name, values in condition.items())
 
 
 def resolve_options(schema: Mapping[str, Any], sources: Mapping[str, OptionSource]) -> dict[str, Any]:

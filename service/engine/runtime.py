@@ -335,10 +335,15 @@ class Runtime(AdminCommands):
     # -- reads used by the edges ---------------------------------------------------------------
     def task_data(self, session: Session, row: HumanTask) -> dict[str, Any]:
         """The values the task's form starts with (TaskForms.start_values), from its live data."""
+        return self.task_view(session, row)[0]
+
+    def task_view(self, session: Session, row: HumanTask) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+        """An open task's start values and its context (what earlier steps ask it to decide on)."""
         instance = session.get(ProcessInstance, row.instance_id)
         if instance is None or row.status != TASK_OPEN:
-            return {}
+            return {}, []
         version = self.versions.get(session, instance.version_id)
         engine = ScriptEngine(self.clock, self.calendar())
         workflow = self.workflows.load(session, instance, version, engine)
-        return self.forms.start_values(version, row, workflow.get_task_from_id(UUID(row.id)).data)
+        data = workflow.get_task_from_id(UUID(row.id)).data
+        return self.forms.start_values(version, row, data), self.forms.context(version, row, data)

@@ -8,7 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.engine.forms import OptionSource, resolve_options, validate_submission, with_defaults
+from service.engine.forms import (
+    OptionSource,
+    context_items,
+    resolve_options,
+    validate_submission,
+    with_defaults,
+)
 from service.engine.models import HumanTask, ProcessInstance
 from service.engine.outcome import TaskValidator
 from service.engine.versions import VersionSnapshot, VersionStore
@@ -51,6 +57,12 @@ class TaskForms:
         version = self.versions.get(session, instance.version_id)
         title = str(version.forms.get(row.form_key, {}).get("title", row.form_key))
         return self.schema(version, row.form_key), title
+
+    def context(
+        self, version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]
+    ) -> list[tuple[str, Any]]:
+        """What the task's person decides on, from earlier steps (the form's `context`)."""
+        return context_items(version.forms.get(row.form_key, {}), data, self.option_sources)
 
     @staticmethod
     def start_values(version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,9 @@ def _task_page(
     row, petition = task_service.get_task(db(), user, task_id)
     runtime = services().runtime
     schema, form_title = runtime.forms.of_task(db(), row)
-    start = values if values is not None else runtime.task_data(db(), row)
+    start, context_values = runtime.task_view(db(), row)
+    if values is not None:
+        start = values
     order = queries.form_order(db(), runtime, row.instance_id, row.form_key)
     fields = formrender.build_fields(schema, start, errors, order)
     view = _petition_view(petition)
@@ -108,6 +110,7 @@ def _task_page(
         "work/task.html",
         task=row,
         form_title=form_title,
+        context_values=context_values,
         fields=fields,
         errors=errors or {},
         may_work=may_work,

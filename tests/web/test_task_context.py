@@ -1,0 +1,85 @@
+"""What a decision is about stands above the form: the request, its reason, the draft."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import Harness, routed, signed_for
+from tests.web.support import WebClient
+
+
+def _context(web: WebClient, task_id: str) -> dict[str, str]:
+    page = web.text(f"/work/tasks/{task_id}")
+    block = re.search(r'<dl class="facts task-context".*?</dl>', page, re.S)
+    assert block, "the task page shows no context"
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block.group(0), re.S)
+    return {title: value.strip() for title, value in pairs}
+
+
+def test_the_leader_sees_the_extension_request_they_decide_on(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.complete(
+        pid,
+        "handle",
+        "logistics_handler",
+        findings="需调取承包合同",
+        extension_days=15,
+        extension_reason="需审计承包合同",
+    )
+    web.login("leader")
+    shown = _context(web, api.task(pid, "approve_extension", "leader")["id"])
+    assert shown["申请延期天数"] == "15" and shown["延期理由"] == "需审计承包合同"
+    assert shown["承办部门"] == "后勤处"
+
+
+def test_the_office_sees_the_co_handling_request_it_reviews(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.post(
+        f"/api/v1/petitions/{pid}/co-handling",
+        {"departments": ["academic"], "reason": "涉及课表安排"},
+        user="logistics_handler",
+    )
+    web.login("assessor")
+    shown = _context(web, api.task(pid, "review_co_request", "assessor")["id"])
+    assert shown == {"主办部门": "后勤处", "请求增加的协办部门": "教务处", "理由": "涉及课表安排"}
+
+
+def test_a_return_review_shows_who_returned_it_and_why(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = routed(api)
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责")
+    web.login("assessor")
+    shown = _context(web, api.task(pid, "review_return", "assessor")["id"])
+    assert shown["退单部门"] == "后勤处" and shown["退单理由"] == "属于教务处职责"
+
+
+def test_sign_off_shows_the_draft_and_a_revision_reaches_the_drafter(
+    web: WebClient, harness: Harness
+) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.complete(pid, "handle", "logistics_handler", findings="价格上涨属实")
+    drafter_first = _context_as(
+        web, "logistics_handler", api.task(pid, "draft_reply", "logistics_handler")["id"]
+    )
+    assert drafter_first == {"调查核实情况": "价格上涨属实"}  # no revision asked for yet
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="support",
+        reply_text="经核查属实，已责令承包商恢复原价。",
+    )
+    web.login("logistics_head")
+    shown = _context(web, api.task(pid, "head_signoff", "logistics_head")["id"])
+    assert shown["处理结论"] == "支持" and shown["答复意见"] == "经核查属实，已责令承包商恢复原价。"
+    api.complete(pid, "head_signoff", "logistics_head", approval="revise", revision_note="请写明恢复日期")
+    redo = _context_as(web, "logistics_handler", api.task(pid, "draft_reply", "logistics_handler")["id"])
+    assert redo["签发人修改意见"] == "请写明恢复日期"
+
+
+def _context_as(web: WebClient, user: str, task_id: str) -> dict[str, str]:
+    web.login(user)
+    return _context(web, task_id)
