@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# Where the web side registers, in `app.extensions`, how an HTTP error outside /api/ becomes a page.
+PAGE_ERRORS = "petitionflow.page_errors"
+
 
 class DomainError(Exception):
     title = "请求无法完成"

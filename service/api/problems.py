@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.engine.specs import DeployRejected
 from service.errors import (
+    PAGE_ERRORS,
     Conflict,
     DomainError,
     Forbidden,
@@ -33,6 +34,7 @@ _STATUS: dict[type[DomainError], int] = {
 }
 
 
+_HTTP_DETAILS = {404: "请求的地址不存在", 405: "该地址不支持此请求方法"}
 _HTTP_TITLES = {
     400: "请求格式错误",
     401: "未登录或登录已过期",
@@ -112,12 +114,17 @@ def install(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response:
+    def _http(error: HTTPException) -> Response | tuple[str, int]:
         status = error.code or 500
+        page = app.extensions.get(PAGE_ERRORS)
+        if page is not None and not request.path.startswith("/api/"):
+            rendered: tuple[str, int] = page(error)  # an unknown page address: a page, not JSON
+            return rendered
         data = getattr(error, "data", None) or {}
         errors = _flatten(data.get("messages")) if data.get("messages") else None
         title = _HTTP_TITLES.get(status, error.name)
-        detail = "请求数据未通过校验" if errors else (error.description or title)
+        own = error.description if error.description != type(error).description else None
+        detail = "请求数据未通过校验" if errors else (own or _HTTP_DETAILS.get(status, title))
         return problem(status, title, detail, errors)
 
     @app.errorhandler(Exception)

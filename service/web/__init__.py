@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, redirect, url_for
 
 from service.identity.roles import ROLE_LABELS
 from service.web import context, errors, i18n, navigation, security
@@ -34,6 +34,11 @@ def register_web(app: Flask) -> None:
     web.register_blueprint(governance.blp)  # /work/governance (源头治理看板, exports)
     security.protect(web)
     errors.install(web)
+    errors.install_fallback(app)
+    # Browsers ask for /favicon.ico whatever the page says.
+    app.add_url_rule(
+        "/favicon.ico", "favicon", lambda: redirect(url_for("web.static", filename="favicon.svg"))
+    )
     web.context_processor(_page_globals)
     app.register_blueprint(web)
     app.teardown_appcontext(context.close_session)
@@ -41,4 +46,15 @@ def register_web(app: Flask) -> None:
 
 def _page_globals() -> dict[str, Any]:
     me = context.signed_in_user()
-    return {"me": me, "role_labels": ROLE_LABELS, "my_pages": navigation.pages_for(me)}
+    return {
+        "me": me,
+        "role_labels": ROLE_LABELS,
+        "my_pages": navigation.pages_for(me),
+        "rule_title": _rule_title,
+    }
+
+
+def _rule_title(rule_id: str) -> str:
+    """A deadline rule by its title (`D5` reads 办理期限（出具信访处理意见书）); unknown ids as they are."""
+    rule = context.services().calendar.current().rules.get(rule_id)
+    return rule.title if rule is not None else rule_id

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
+from service.errors import (
+    PAGE_ERRORS,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
 from service.web.context import LoginRequired
 
 log = logging.getLogger(__name__)
@@ -29,8 +38,22 @@ def status_of(error: DomainError) -> int:
 
 
 def render_error(status: int, title: str, detail: str) -> tuple[str, int]:
-    portal = (request.blueprint or "").startswith("web.portal")
+    portal = (request.blueprint or "").startswith("web.portal") or request.path.startswith("/portal")
     return render_template("error.html", status=status, title=title, detail=detail, portal=portal), status
+
+
+def render_http_error(error: HTTPException) -> tuple[str, int]:
+    """werkzeug's own English description gives way to ours; a description we wrote stays."""
+    status = error.code or 500
+    own = error.description if error.description != type(error).description else None
+    return render_error(
+        status, _HTTP_TITLES.get(status, "请求无法完成"), own or _HTTP_DETAILS.get(status, "")
+    )
+
+
+def install_fallback(app: Flask) -> None:
+    """Addresses no page matches (e.g. /portal/nope) are answered with a page, not the API's JSON."""
+    app.extensions[PAGE_ERRORS] = render_http_error
 
 
 def install(blueprint: Blueprint) -> None:
@@ -49,10 +72,7 @@ def install(blueprint: Blueprint) -> None:
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(400, "页面已过期", "表单校验码缺失或已过期，请返回上一页刷新后重新提交。")
 
-    @blueprint.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
-        status = error.code or 500
-        return render_error(status, _HTTP_TITLES.get(status, "请求无法完成"), error.description or "")
+    blueprint.register_error_handler(HTTPException, render_http_error)
 
     @blueprint.errorhandler(Exception)
     def _unexpected(_error: Exception) -> tuple[str, int]:
@@ -65,4 +85,10 @@ _HTTP_TITLES = {
     404: "页面不存在",
     405: "不支持的请求方法",
     413: "提交内容过大",
+}
+_HTTP_DETAILS = {
+    400: "请求无法识别，请返回上一页重试。",
+    404: "您访问的页面不存在，请检查地址，或从导航进入。",
+    405: "该页面不支持此操作，请从页面上的按钮进入。",
+    413: "提交的内容过大，请精简后重试。",
 }

@@ -12,7 +12,7 @@ from service.engine import recusal
 from service.engine.commands import ClaimTask, CompleteTask, Recuse
 from service.engine.models import HumanTask
 from service.errors import Conflict, Forbidden, Invalid
-from service.identity.service import actor_for
+from service.identity.service import actor_for, display_names
 from service.petitions import co_handling
 from service.petitions import service as petitions
 from service.petitions import tasks as task_service
@@ -40,6 +40,7 @@ class TaskRow:
     due: DueMark
     mine: bool
     group: str
+    assignee: str | None  # the person who claimed it, by name
 
 
 def _rows() -> list[TaskRow]:
@@ -47,6 +48,7 @@ def _rows() -> list[TaskRow]:
     tasks = task_service.list_tasks(db(), user, everyone=request.args.get("scope") == "everyone")
     found = queries.petitions_by_id(db(), (petition_id_of(t.business_key) or 0 for t in tasks))
     departments = petitions.department_names(db())
+    names = display_names(db(), {t.assignee for t in tasks if t.assignee})
     return [
         TaskRow(
             t,
@@ -54,6 +56,7 @@ def _rows() -> list[TaskRow]:
             due_mark(t.due_at, now),
             t.assignee == user.username,
             group_label(t.candidate_group, departments),
+            names.get(t.assignee, t.assignee) if t.assignee else None,
         )
         for t in tasks
     ]
@@ -110,6 +113,9 @@ def _task_page(
         "work/task.html",
         task=row,
         form_title=form_title,
+        assignee=display_names(db(), {row.assignee}).get(row.assignee, row.assignee)
+        if row.assignee
+        else None,
         context_values=context_values,
         fields=fields,
         errors=errors or {},

@@ -1,4 +1,4 @@
-"""What a decision is about stands above the form: the request, its reason, the draft."""
+"""A task page reads as its user needs: what is being decided above the form, deadlines by title."""
 
 from __future__ import annotations
 
@@ -83,3 +83,13 @@ def test_sign_off_shows_the_draft_and_a_revision_reaches_the_drafter(
 def _context_as(web: WebClient, user: str, task_id: str) -> dict[str, str]:
     web.login(user)
     return _context(web, task_id)
+
+
+def test_deadlines_read_by_their_rule_titles_and_units(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = routed(api)
+    web.login("logistics_handler")
+    page = web.text(f"/work/tasks/{api.task(pid, 'sign_for', 'logistics_handler')['id']}")
+    assert "依据：签收" in page and "依据 SIGN" not in page
+    assert "签收（1工作日）" in page  # the deadlines table: a working-day rule says so
+    assert "受理告知（直接收到的信访事项）（15日）" in page

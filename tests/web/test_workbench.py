@@ -79,8 +79,14 @@ def test_claiming_and_releasing_a_task(web: WebClient, harness: Harness) -> None
     web.login("logistics_handler")
     web.get(f"/work/tasks/{task_id}")
     assert web.post(f"/work/tasks/{task_id}/claim").status_code == 302
-    assert "退回到组待办" in web.text(f"/work/tasks/{task_id}")
+    page = web.text(f"/work/tasks/{task_id}")
+    assert "退回到组待办" in page and "办理人：后勤处承办人" in page  # by name, not username
     assert "tag-mine" in web.text("/work/tasks?scope=mine")
+    web.login("leader")
+    everyone = web.text("/work/tasks?scope=everyone")
+    assert "后勤处承办人" in everyone and "logistics_handler" not in everyone
+    web.login("logistics_handler")
+    web.get(f"/work/tasks/{task_id}")
     web.post(f"/work/tasks/{task_id}/claim", {"release": "1"})
     assert web.text("/work/tasks?scope=mine").count("task-link") == 0
 
