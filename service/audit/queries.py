@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
@@ -19,17 +19,25 @@ EXPORT_BATCH = 1000
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """`action` matches exactly, or as a prefix when it ends with "." (e.g. "task.")."""
+    """`action` matches exactly, or as a prefix when it ends with "." (e.g. "task.").
+    `actors` matches any of these usernames; `instance_or_task` an instance or a task id."""
 
     actor: str | None = None
     petition_id: int | None = None
     action: str | None = None
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+    actors: frozenset[str] | None = None
+    instance_or_task: str | None = None
 
     def apply(self, statement: Select[AuditEvent]) -> Select[AuditEvent]:
         if self.actor:
             statement = statement.where(AuditEvent.actor == self.actor)
+        if self.actors is not None:
+            statement = statement.where(AuditEvent.actor.in_(sorted(self.actors)))
+        if self.instance_or_task:
+            ref = self.instance_or_task
+            statement = statement.where(or_(AuditEvent.instance_id == ref, AuditEvent.task_id == ref))
         if self.petition_id is not None:
             statement = statement.where(AuditEvent.business_key == f"{PETITION_KEY}{self.petition_id}")
         if self.action and self.action.endswith("."):
@@ -67,17 +75,26 @@ def make_filter(
     action: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    actors: Collection[str] | None = None,
+    instance_or_task: str | None = None,
 ) -> AuditFilter:
     start = parse_bound(since, field="from")
     end = parse_bound(until, field="to", end=True)
     if start is not None and end is not None and end <= start:
         raise Invalid("查询条件有误", errors={"to": "结束时间须晚于开始时间"})
-    return AuditFilter(actor or None, petition_id, action or None, start, end)
+    return AuditFilter(
+        actor or None,
+        petition_id,
+        action or None,
+        start,
+        end,
+        frozenset(actors) if actors is not None else None,
+        instance_or_task or None,
+    )
 
 
 def count_events(session: Session, audit_filter: AuditFilter) -> int:
-    statement = audit_filter.apply(select(AuditEvent)).with_only_columns(func.count(AuditEvent.id))
-    return int(session.scalar(statement) or 0)
+    return _count(session, audit_filter.apply(select(AuditEvent)))
 
 
 def list_events(
@@ -86,6 +103,60 @@ def list_events(
     """One page, oldest first; ids never change, so pages are stable while the trail grows."""
     statement = audit_filter.apply(select(AuditEvent)).order_by(AuditEvent.id)
     return session.scalars(statement.offset((page - 1) * per_page).limit(per_page)).all()
+
+
+def newest_events(
+    session: Session, audit_filter: AuditFilter, *, before: int | None = None, limit: int
+) -> list[AuditEvent]:
+    """Up to `limit` matching events, newest first, older than the event `before` when given."""
+    statement = audit_filter.apply(select(AuditEvent))
+    if before is not None:
+        statement = statement.where(AuditEvent.id < before)
+    return list(session.scalars(statement.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the newest-first list; `first` is the 1-based place of its first event."""
+
+    events: list[AuditEvent]
+    total: int
+    first: int
+    newer: bool  # there are matching events newer than this page
+    older: bool  # … and older ones
+
+
+def page_events(
+    session: Session,
+    audit_filter: AuditFilter,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = 50,
+) -> EventPage:
+    """A page of matching events, newest first, by keyset on the id: `before` an id gives the page
+    of older events, `after` an id the page of newer ones, neither the newest. Ids never change,
+    so a page stays put while the trail grows; a cursor past either end gives the newest page."""
+    matching = audit_filter.apply(select(AuditEvent))
+    if after is not None:
+        rows = session.scalars(
+            matching.where(AuditEvent.id > after).order_by(AuditEvent.id).limit(size)
+        ).all()
+        events = list(reversed(rows)) if len(rows) == size else []
+    else:
+        events = newest_events(session, audit_filter, before=before, limit=size)
+    if not events and (before is not None or after is not None):
+        events = newest_events(session, audit_filter, limit=size)
+    total = count_events(session, audit_filter)
+    if not events:
+        return EventPage([], total, 0, newer=False, older=False)
+    newer = _count(session, matching.where(AuditEvent.id > events[0].id))
+    older = matching.where(AuditEvent.id < events[-1].id).with_only_columns(AuditEvent.id).limit(1)
+    return EventPage(events, total, newer + 1, newer=newer > 0, older=session.scalar(older) is not None)
+
+
+def _count(session: Session, statement: Select[AuditEvent]) -> int:
+    return int(session.scalar(statement.with_only_columns(func.count(AuditEvent.id))) or 0)
 
 
 def iter_events(

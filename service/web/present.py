@@ -11,6 +11,7 @@ from service.audit.models import AuditEvent
 from service.clock import LOCAL_TZ
 from service.identity.roles import ROLE_LABELS
 from service.petitions.vocabulary import STATUSES
+from service.web.action_labels import ACTION_LABELS, action_label
 from service.web.formrender import entered_values
 
 DUE_SOON = timedelta(days=2)
@@ -52,45 +53,71 @@ def _title(data: Mapping[str, Any]) -> str:
     return str(data.get("title") or "")
 
 
-_EVENT_LABELS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
-    "instance.started": lambda d, n: "流程启动",
-    "instance.completed": lambda d, n: "流程结束",
-    "instance.cancelled": lambda d, n: f"流程撤销：{d.get('reason', '')}",
-    "petition.registered": lambda d, n: "登记",
-    "petition.status_changed": lambda d, n: (
-        f"状态：{status_label(d.get('old'))} → {status_label(d.get('new'))}"
+_Format = Callable[[Mapping[str, Any], Mapping[str, str]], str]  # (event data, department names) → text
+
+
+def _departments(codes: Any, n: Mapping[str, str]) -> str:
+    return "、".join(n.get(str(c), str(c)) for c in codes or []) or "—"
+
+
+def _said(text: Any, sep: str = "：") -> str:
+    """An optional comment after a label: '：comment', or nothing when there is none."""
+    return f"{sep}{text}" if text else ""
+
+
+def _named(code: str) -> _Format:
+    label = action_label(code)
+    return lambda d, n: label
+
+
+def _with(code: str, tail: _Format) -> _Format:
+    """The action's label (action_labels.py) followed by what the event says."""
+    label = action_label(code)
+    return lambda d, n: label + tail(d, n)
+
+
+# Every action reads by its label (action_labels.py); these add the event's particulars.
+_EVENT_LABELS: dict[str, _Format] = {code: _named(code) for code in ACTION_LABELS} | {
+    "instance.cancelled": _with("instance.cancelled", lambda d, n: f"：{d.get('reason', '')}"),
+    "instance.migrated": _with(
+        "instance.migrated", lambda d, n: f"：第 {d.get('from_version')} 版 → 第 {d.get('to_version')} 版"
     ),
-    "petition.routed": lambda d, n: (
-        "派单：主办 "
-        + n.get(str(d.get("department")), str(d.get("department")))
-        + (
-            "，协办 " + "、".join(n.get(c, c) for c in d.get("co_departments") or [])
-            if d.get("co_departments")
-            else ""
-        )
+    "petition.status_changed": _with(
+        "petition.status_changed",
+        lambda d, n: f"：{status_label(d.get('old'))} → {status_label(d.get('new'))}",
     ),
-    "petition.merged": lambda d, n: f"合并至 {d.get('into', '')}",
-    "document.issued": lambda d, n: f"出具《{d.get('title', '')}》{d.get('number', '')}",
-    "task.created": lambda d, n: f"生成待办「{_title(d)}」",
-    "task.claimed": lambda d, n: f"认领「{_title(d)}」",
-    "task.released": lambda d, n: f"退回认领「{_title(d)}」",
-    "task.completed": lambda d, n: f"办理「{_title(d)}」",
-    "task.cancelled": lambda d, n: f"撤销待办「{_title(d)}」",
-    "timer.fired": lambda d, n: "时限提醒触发",
-    "petition.supervised": lambda d, n: f"督办：{d.get('reason') or ''}",
-    "supervision.escalated": lambda d, n: "督办升级",
-    "supervision.closed": lambda d, n: "督办办结",
+    "petition.routed": _with(
+        "petition.routed",
+        lambda d, n: (
+            "：主办 "
+            + n.get(str(d.get("department")), str(d.get("department")))
+            + ("，协办 " + _departments(d.get("co_departments"), n) if d.get("co_departments") else "")
+        ),
+    ),
+    "petition.merged": _with("petition.merged", lambda d, n: f"：并入 {d.get('into', '')}"),
+    "document.issued": _with(
+        "document.issued", lambda d, n: f"《{d.get('title', '')}》{d.get('number', '')}"
+    ),
+    "task.created": _with("task.created", lambda d, n: f"「{_title(d)}」"),
+    "task.claimed": _with("task.claimed", lambda d, n: f"「{_title(d)}」"),
+    "task.released": _with("task.released", lambda d, n: f"「{_title(d)}」"),
+    "task.completed": _with("task.completed", lambda d, n: f"「{_title(d)}」"),
+    "task.cancelled": _with("task.cancelled", lambda d, n: f"「{_title(d)}」"),
+    "task.recused": _with("task.recused", lambda d, n: _said(d.get("reason"))),
+    "petition.supervised": _with("petition.supervised", lambda d, n: f"：{d.get('reason') or ''}"),
     "review.requested": lambda d, n: "请求复核" if d.get("level") == "recheck" else "请求复查",
     "review.decided": lambda d, n: "登记复核意见" if d.get("level") == "recheck" else "登记复查意见",
-    "duplicate.proposed": lambda d, n: "发现疑似重复件",
-    "governance.linked": lambda d, n: f"列入源头治理事项 {d.get('item_id', '')}",
-    "governance.fixed": lambda d, n: "源头治理事项已整改销号",
-    "case.owned": lambda d, n: "领导包案",
-    "case.released": lambda d, n: "包案解除",
-    "case.no_duty_leader": lambda d, n: "当日无值班领导",
-    "petition.urgent_alerted": lambda d, n: "紧急事项，已即时提醒当日值班校领导",
-    "petition.urgent_unalerted": lambda d, n: "紧急事项，但当日无值班校领导",
-    "deadline.recomputed": lambda d, n: "按新的节假日数据重新计算时限",
+    "co_handling.requested": _with(
+        "co_handling.requested",
+        lambda d, n: f"：{_departments(d.get('departments'), n)}{_said(d.get('reason'), '；理由：')}",
+    ),
+    "co_handling.approved": _with(
+        "co_handling.approved",
+        lambda d, n: f"：{_departments(d.get('departments'), n)}{_said(d.get('comment'), '；意见：')}",
+    ),
+    "co_handling.rejected": _with("co_handling.rejected", lambda d, n: _said(d.get("comment"), "；意见：")),
+    "governance.linked": _with("governance.linked", lambda d, n: f" {d.get('item_id', '')}"),
+    "case.released": _with("case.released", lambda d, n: _said(d.get("reason"))),
 }
 
 
