@@ -41,6 +41,8 @@ def get_task(session: Session, user: User, task_id: str) -> tuple[HumanTask, Pet
     actor = actor_for(user)
     works_on_it = actor.may_work_on(row.candidate_group, row.assignee) or row.completed_by == user.username
     viewer = access.Viewer.of(user)
-    if not works_on_it and not (petition is not None and access.may_view(session, viewer, petition)):
+    # A task of no petition (a campaign's, say) is open to those who see every task, as listed.
+    may_view = access.may_view(session, viewer, petition) if petition is not None else viewer.sees_all
+    if not works_on_it and not may_view:
         raise Forbidden("无权查看此任务")
     return row, petition

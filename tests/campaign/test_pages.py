@@ -55,3 +55,21 @@ def test_a_bad_start_comes_back_with_the_field_at_fault_and_departments_cannot_s
     assert "启动专项行动" not in other.text("/work/campaigns")
     other.get("/work/tasks")
     assert other.post("/work/campaigns", FORM).status_code == 403
+
+
+def test_a_campaign_task_opens_read_only_for_those_who_see_every_task(leaders: Harness) -> None:
+    office = WebClient(leaders.api.client)
+    office.login("assessor")
+    office.get("/work/campaigns")
+    office.post("/work/campaigns", FORM)
+    draft = leaders.api.get("/api/v1/tasks?all=true", user="auditor").get_json()["items"]
+    (task_id,) = [t["id"] for t in draft if t["name"] == "draft_plan"]
+    for user in ("auditor", "leader_zhao", "admin"):
+        reader = WebClient(leaders.api.client)
+        reader.login(user)
+        page = reader.get(f"/work/tasks/{task_id}")
+        assert page.status_code == 200, user
+        assert "您可以查看此任务，但不能办理" in page.get_data(as_text=True)
+    department = WebClient(leaders.api.client)
+    department.login("logistics_handler")
+    assert department.get(f"/work/tasks/{task_id}").status_code == 403
