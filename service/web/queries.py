@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
@@ -66,30 +65,3 @@ def completed_forms(
         if form is not None:
             found[row.id] = form
     return found
-
-
-def audit_events(
-    session: Session,
-    *,
-    actor: str | None = None,
-    action: str | None = None,
-    business_key: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    q: str | None = None,
-    limit: int = 200,
-) -> Sequence[AuditEvent]:
-    statement = select(AuditEvent)
-    if actor:
-        statement = statement.where(AuditEvent.actor == actor)
-    if action:
-        statement = statement.where(or_(AuditEvent.action == action, AuditEvent.action.like(f"{action}.%")))
-    if business_key:
-        statement = statement.where(AuditEvent.business_key == business_key)
-    if since:
-        statement = statement.where(AuditEvent.at >= since)
-    if until:
-        statement = statement.where(AuditEvent.at < until)
-    if q:
-        statement = statement.where(or_(AuditEvent.instance_id == q, AuditEvent.task_id == q))
-    return session.scalars(statement.order_by(AuditEvent.id.desc()).limit(limit)).all()
