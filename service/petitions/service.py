@@ -281,6 +281,7 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
             sealer,
         ),
         "deadlines": deadlines,
+        "deadline_steps": _step_titles(session, deadlines),
         "current_tasks": tasks,
         "documents": docs,
         "duplicate_of": duplicate_of.tracking_code if duplicate_of else None,
@@ -288,6 +289,16 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
     for extend in DETAIL_EXTENSIONS.values():
         view.update(extend(session, petition))
     return view
+
+
+def _step_titles(session: Session, deadlines: Sequence[DeadlineRecord]) -> dict[str, str]:
+    """The step each deadline times, by title: a limit met by one step (handling within D5) is not the
+    whole matter's (the reply is still to be drafted, signed and served)."""
+    task_ids = [record.task_id for record in deadlines if record.task_id]
+    if not task_ids:
+        return {}
+    rows = session.execute(select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_(task_ids)))
+    return {task_id: title for task_id, title in rows}
 
 
 def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:

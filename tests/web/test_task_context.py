@@ -93,3 +93,20 @@ def test_deadlines_read_by_their_rule_titles_and_units(web: WebClient, harness: 
     assert "依据：签收" in page and "依据 SIGN" not in page
     assert "签收（1工作日）" in page  # the deadlines table: a working-day rule says so
     assert "受理告知（直接收到的信访事项）（15日）" in page
+
+
+def test_a_limit_met_by_one_step_names_that_step(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.complete(
+        pid,
+        "handle",
+        "logistics_handler",
+        findings="需调取合同",
+        extension_days=10,
+        extension_reason="需审计承包合同",
+    )
+    web.login("assessor")
+    page = web.text(f"/work/petitions/{pid}")
+    row = re.search(r'<td title="D5">.*?</tr>', page, re.S)
+    assert row and "<td>调查办理</td>" in row.group(0) and "按期完成" in row.group(0)
