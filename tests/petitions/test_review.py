@@ -35,6 +35,8 @@ def test_review_then_recheck_with_a_hearing_then_final(harness: Harness) -> None
     harness.clock.advance(timedelta(days=10))
     asked = api.post(f"/api/v1/public/petitions/{code}/review", {"reason": "不服答复，请求复查"})
     assert asked.status_code == 201 and asked.get_json()["review"]["open"] is False
+    recording = api.get(f"/api/v1/tasks/{api.task(pid, 'record_request', 'assessor')['id']}", user="assessor")
+    assert recording.get_json()["data"]["request_summary"] == "不服答复，请求复查"  # as the petitioner wrote
     api.complete(  # a hearing pauses only the 复核 clock (D10); the 复查 clock runs on
         pid,
         "record_request",

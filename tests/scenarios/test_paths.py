@@ -235,6 +235,8 @@ def test_rejected_extension_keeps_the_original_limit(any_harness: Harness) -> No
     task = api.task(pid, "handle_continue", "logistics_handler")
     assert (task["deadline_rule"], task["due_at"]) == ("D5", original_due)
     assert api.petition(pid)["extension_days"] == 0
+    continuing = api.get(f"/api/v1/tasks/{task['id']}", user="logistics_handler").get_json()["data"]
+    assert continuing["findings"] == "需要更多时间"  # the handler goes on from what they found
 
 
 def test_co_departments_handle_in_parallel_and_the_reply_waits_for_them(any_harness: Harness) -> None:
