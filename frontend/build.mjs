@@ -1,4 +1,5 @@
-// Bundles the diagram viewer and the modeler with esbuild into service/web/static/dist/ (git-ignored).
+// Bundles the diagram viewer, the modeler and the portal's copy button with esbuild into
+// service/web/static/dist/ (git-ignored).
 // Run by `make web` (part of `make install`, so `make run` and `make test` build it).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ await build({
   entryPoints: {
     viewer: "frontend/viewer.js",
     modeler: "frontend/modeler.js",
+    portal: "frontend/portal.js",
   },
   bundle: true,
   format: "iife",
@@ -23,4 +25,4 @@ await build({
   outdir,
   logLevel: "warning",
 });
-console.log(`built viewer and modeler bundles into ${path.relative(root, outdir)}`);
+console.log(`built viewer, modeler and portal bundles into ${path.relative(root, outdir)}`);

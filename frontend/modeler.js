@@ -1,5 +1,7 @@
-// The process modeler: bpmn-js with a properties panel trimmed to what PetitionFlow reads,
-// and "save" deploying a new version through the workbench (the server validates everything).
+// The process modeler: bpmn-js with a properties panel trimmed to what PetitionFlow reads (in
+// Chinese), and "save" deploying a new version through the workbench (the server validates
+// everything). Saving with nothing changed since the diagram was loaded or last deployed deploys
+// nothing: the command stack says whether anything changed.
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import {
   BpmnPropertiesPanelModule,
@@ -17,6 +19,8 @@ import { PetitionFlowPanelModule, PetitionFlowTranslateModule } from "./panel.js
 const container = document.getElementById("modeler");
 const saveButton = document.getElementById("save");
 const result = document.getElementById("save-result");
+const modelLink = document.getElementById("model-link");
+const versionLabel = document.getElementById("model-version");
 
 const modeler = new BpmnModeler({
   container: "#canvas",
@@ -32,6 +36,23 @@ const modeler = new BpmnModeler({
   moddleExtensions: { camunda: camundaModdle },
 });
 window.petitionflowModeler = modeler; // lets the browser tests drive the canvas
+
+// Every edit (canvas or panel) is a command; undo and redo move along the stack. The diagram
+// differs from the deployed version exactly when the stack position differs from the one it had
+// when the version was loaded or deployed: the index and the command there (after an undo, new
+// edits replace the commands above the index, so the index alone could come back to the same
+// number). bpmn-js has no public dirty flag; Camunda Modeler reads the same index.
+const commandStack = modeler.get("commandStack");
+function stackPosition() {
+  const index = commandStack._stackIdx;
+  return { index, command: commandStack._stack[index] };
+}
+function unchangedSince(position) {
+  const now = stackPosition();
+  return position !== null && now.index === position.index && now.command === position.command;
+}
+let deployedPosition = null; // null until the diagram is loaded
+let currentVersion = Number(container.dataset.version);
 
 function report(kind, title, items) {
   result.hidden = false;
@@ -76,14 +97,31 @@ async function load() {
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   await modeler.importXML(await response.text());
   fitRightOfPalette(modeler.get("canvas"));
+  deployedPosition = stackPosition();
   saveButton.disabled = false;
   container.dataset.ready = "true";
 }
 
+// The page now edits `version` (a new one, or the existing one the server found identical): the
+// header, the address (so a reload opens it) and the source to reload follow.
+function showVersion(body) {
+  currentVersion = body.version;
+  versionLabel.textContent = `v${body.version}`;
+  modelLink.href = body.url;
+  container.dataset.version = String(body.version);
+  container.dataset.xmlUrl = body.source_url;
+  window.history.replaceState(null, "", body.edit_url);
+}
+
 async function save() {
+  if (unchangedSince(deployedPosition)) {
+    report("", `未作修改：与 v${currentVersion} 相同，无需部署。`, []);
+    return;
+  }
   saveButton.disabled = true;
   report("", "正在校验并部署……");
   try {
+    const position = stackPosition(); // edits made while the request runs stay unsaved
     const { xml } = await modeler.saveXML({ format: true });
     const response = await fetch(container.dataset.deployUrl, {
       method: "POST",
@@ -93,7 +131,11 @@ async function save() {
     });
     const body = await response.json().catch(() => ({}));
     if (response.status === 201 || response.status === 200) {
-      const what = body.created ? `已部署为新版本 v${body.version}` : `内容未变化，仍为 v${body.version}`;
+      deployedPosition = position;
+      showVersion(body);
+      const what = body.created
+        ? `已部署为新版本 v${body.version}`
+        : `内容与已部署的 v${body.version} 相同，未部署新版本`;
       report("ok", what, []);
       const link = document.createElement("a");
       link.href = body.url;

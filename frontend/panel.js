@@ -1,6 +1,7 @@
 // Trims the Camunda properties panel to what PetitionFlow reads from a diagram: the form key,
 // the candidate group and due-date rule of a user task, timers, conditions, scripts and the
 // element properties (status, document). Everything else the engine ignores, so it is hidden.
+import { ZH_CN } from "./translations-zh.js";
 
 const KEEP_GROUPS = new Map([
   ["general", "基本信息"],
@@ -17,32 +18,38 @@ const KEEP_GROUPS = new Map([
 const KEEP_ASSIGNMENT = new Set(["candidateGroups", "dueDate"]);
 
 class PetitionFlowPanelFilter {
-  constructor(propertiesPanel) {
+  constructor(propertiesPanel, translate) {
     // Lower priority than the Camunda provider (500), so this runs after it has added its groups.
     propertiesPanel.registerProvider(100, this);
+    this._translate = translate;
   }
 
   getGroups() {
+    // The panel's own group components (section toggles, the list's "Create" button, item counts)
+    // translate only with a `translate` in the group's props, which the providers leave out.
+    const translate = this._translate;
     return (groups) =>
       groups
         .filter((group) => KEEP_GROUPS.has(group.id))
         .map((group) => {
           const label = KEEP_GROUPS.get(group.id);
           if (group.id === "CamundaPlatform__UserAssignment") {
-            return { ...group, label, entries: group.entries.filter((entry) => KEEP_ASSIGNMENT.has(entry.id)) };
+            const entries = group.entries.filter((entry) => KEEP_ASSIGNMENT.has(entry.id));
+            return { ...group, label, translate, entries };
           }
-          return { ...group, label };
+          return { ...group, label, translate };
         });
   }
 }
-PetitionFlowPanelFilter.$inject = ["propertiesPanel"];
+PetitionFlowPanelFilter.$inject = ["propertiesPanel", "translate"];
 
 export const PetitionFlowPanelModule = {
   __init__: ["petitionFlowPanelFilter"],
   petitionFlowPanelFilter: ["type", PetitionFlowPanelFilter],
 };
 
-// Chinese for the labels of the entries this panel keeps (bpmn-js asks the `translate` service).
+// The labels PetitionFlow words its own way (what the engine reads there), over the general
+// Chinese of translations-zh.js; bpmn-js and the panel ask the `translate` service for every string.
 const LABELS = {
   Name: "名称",
   ID: "编号",
@@ -63,8 +70,12 @@ const LABELS = {
   Executable: "可执行",
 };
 
-function translate(template, replacements) {
-  const text = LABELS[template] || template;
+const TRANSLATIONS = { ...ZH_CN, ...LABELS };
+
+// The standard bpmn-js override of the `translate` service: Chinese where known, else the English
+// template; `{name}` placeholders are filled from `replacements` either way.
+export function translate(template, replacements) {
+  const text = Object.prototype.hasOwnProperty.call(TRANSLATIONS, template) ? TRANSLATIONS[template] : template;
   return text.replace(/{([^}]+)}/g, (match, key) => (replacements && key in replacements ? replacements[key] : match));
 }
 

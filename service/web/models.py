@@ -51,7 +51,8 @@ def edit(key: str, number: int) -> str:
 
 @blp.post("/deploy")
 def deploy() -> tuple[Response, int]:
-    """Save from the modeler: validate and deploy as a new version, or answer with every reason."""
+    """Save from the modeler: validate and deploy as a new version, or answer with every reason.
+    Content identical to a deployed version (same sha256) answers 200 with that version."""
     user = context.require_role(ADMIN)
     body: dict[str, Any] = request.get_json(silent=True) or {}
     xml, filename = str(body.get("xml") or ""), str(body.get("filename") or "model.bpmn")
@@ -65,10 +66,15 @@ def deploy() -> tuple[Response, int]:
             )
     except DeployRejected as rejected:
         return jsonify(problems=[p.as_dict() for p in rejected.problems]), 422
-    url = url_for("web.models.version", key=deployed.key, number=deployed.version)
-    return jsonify(key=deployed.key, version=deployed.version, created=deployed.created, url=url), (
-        201 if deployed.created else 200
-    )
+    key, number = deployed.key, deployed.version
+    return jsonify(
+        key=key,
+        version=number,
+        created=deployed.created,
+        url=url_for("web.models.version", key=key, number=number),
+        edit_url=url_for("web.models.edit", key=key, number=number),
+        source_url=url_for("web.models.source", key=key, number=number),
+    ), (201 if deployed.created else 200)
 
 
 @blp.get("/<key>/diff")

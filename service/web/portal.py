@@ -2,29 +2,44 @@
 
 Only the domain's public view is shown: status, a timeline without internal names or notes, and
 the reply once served, and the notices addressed to the petitioner (PDF or DOCX). Tracking codes
-travel in form posts and the signed session, never in URLs (downloads included).
+travel in form posts and the signed session, never in URLs (downloads included): the page that
+shows a new code once carries it to the lookup in a form post, and the lookup is rate limited.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from service.documents import render
 from service.engine.commands import Actor
+from service.engine.models import HumanTask
 from service.errors import Invalid, NotFound
 from service.petitions import documents as notices
 from service.petitions import review
 from service.petitions import service as petitions
+from service.petitions.models import Petition
 from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
 from service.web import queries
 from service.web.context import db, services
+from service.web.i18n import local_date
 from service.web.ratelimit import hit_client
 from service.web.validation import page_errors, petitioner_errors
 
 blp = Blueprint("portal", __name__, url_prefix="/portal")
 _ISSUED, _TRACKED = "portal_issued_code", "portal_tracked_code"
+# The office's task that registers a 复查/复核 request and forwards it to the competent body
+# (processes/review.bpmn); until it is completed the request has only been received.
+_REVIEW_REGISTRATION_FORM = "review_request"
+# The domain's public timeline (petitions.service.public_view) words a fresh request as already
+# forwarded; the portal replaces that entry with what is true at the time (see _review_progress).
+_PREMATURE_REVIEW_EVENT = "已登记复查/复核请求并报送上级机关"
 
 
 @blp.before_request
@@ -92,7 +107,8 @@ def submit() -> Response | tuple[str, int]:
 
 @blp.get("/submitted")
 def submitted() -> str:
-    """The tracking code, shown exactly once: a reload no longer shows it."""
+    """The tracking code, shown exactly once: a reload no longer shows it. Its next step posts the
+    code to the lookup (never in a URL), so following it keeps the code in the session."""
     return render_template("portal/submitted.html", code=session.pop(_ISSUED, None))
 
 
@@ -124,12 +140,60 @@ def _status_page(code: str, review_error: str | None) -> str:
     """The public view, the petitioner's own notices (never internal forms) and the forms that apply."""
     app, petition = services(), petitions.find_by_code(db(), code)
     window = review.review_window(db(), app.calendar.current(), petition, app.clock.now())
+    view = petitions.public_view(db(), petition, review=window.as_dict())
+    entries, state = _review_progress(db(), petition)
+    view["timeline"] = sorted(
+        [item for item in view["timeline"] if item["event"] != _PREMATURE_REVIEW_EVENT] + entries,
+        key=lambda item: item["at"],
+    )
     return render_template(
         "portal/status.html",
-        view=petitions.public_view(db(), petition, review=window.as_dict()),
+        view=view,
         documents=notices.petitioner_documents(db(), petition.id),
         satisfaction=SATISFACTION,
         review_error=review_error,
+        review_state=state,
+    )
+
+
+def _review_progress(session: Session, petition: Petition) -> tuple[list[dict[str, Any]], str | None]:
+    """Each 复查/复核 request as far as it has got: received when asked; registered and forwarded
+    to the competent body (named) once the office has completed its registration task. Returns the
+    timeline entries and a sentence on the latest undecided request."""
+    entries: list[dict[str, Any]] = []
+    state = None
+    for row in review.reviews_of(session, petition.id):
+        level, body = review.LEVEL_LABELS.get(row.level, "复查/复核"), row.review_body or "上级机关"
+        entries.append({"at": row.requested_at, "event": f"收到{level}请求"})
+        forwarded_at = _forwarded_at(session, row.instance_id)
+        if forwarded_at is not None:
+            entries.append({"at": forwarded_at, "event": f"信访办已登记{level}请求并报送{body}"})
+        if row.decided_at is not None:
+            state = None
+        elif forwarded_at is None:
+            state = _received_text(level, row.requested_at)
+        else:
+            state = (
+                f"信访办已于 {local_date(forwarded_at)} 登记您的{level}请求并报送{body}，"
+                f"{level}意见作出后将告知您。"
+            )
+    return entries, state
+
+
+def _forwarded_at(session: Session, instance_id: str) -> datetime | None:
+    return session.scalar(
+        select(HumanTask.completed_at).where(
+            HumanTask.instance_id == instance_id,
+            HumanTask.form_key == _REVIEW_REGISTRATION_FORM,
+            HumanTask.completed_at.is_not(None),
+        )
+    )
+
+
+def _received_text(level: str, requested_at: datetime) -> str:
+    return (
+        f"已收到您的{level}请求（{local_date(requested_at)}）。"
+        f"信访办将登记并报送有权处理的上级机关，{level}意见作出后将告知您。"
     )
 
 
@@ -159,15 +223,19 @@ def request_review() -> Response | tuple[str, int]:
         return _status_page(code, review_error="请写明请求复查（复核）的事实和理由"), 422
     app = services()
     with app.db.transaction() as tx:
+        petition = petitions.find_by_code(tx, code)
         review.request_review(
             tx,
             runtime=app.runtime,
-            petition=petitions.find_by_code(tx, code),
+            petition=petition,
             actor=Actor(username=f"{petitions.PUBLIC_ACTOR}:petitioner"),
             via="public",
             reason=reason,
         )
-    flash("您的请求已登记，我们将按规定转送并告知结果。", "success")
+        latest = review.reviews_of(tx, petition.id)[-1]
+        received = _received_text(review.LEVEL_LABELS.get(latest.level, "复查/复核"), latest.requested_at)
+    # Received, not yet registered: the office's registration task has only just been created.
+    flash(received, "success")
     return redirect(url_for("web.portal.status"))
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from html import unescape
+from typing import Any
 
+import pytest
 from docx import Document
 
+from service.clock import LOCAL_TZ
 from service.ratelimit import EXTENSION_KEY, RateLimiter
 from tests.conftest import Harness, petition_body
 from tests.web.helpers import replied_petition, routed_petition
@@ -43,6 +47,74 @@ def test_submission_shows_the_tracking_code_exactly_once(web: WebClient) -> None
     assert code.group(1) not in again
     assert "已显示过" in again
     assert "已登记" in _track(web, code.group(1))
+
+
+def _form_fields(page: str, action: str) -> dict[str, str]:
+    """The fields a page's form posting to `action` sends: what its submit button would post."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
+    assert form is not None, f"no form posting to {action}"
+    inputs = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1))
+    return {name: unescape(value) for name, value in inputs}
+
+
+def test_the_next_step_after_submitting_carries_the_code_to_the_lookup(web: WebClient) -> None:
+    web.get("/portal/submit")
+    assert web.post("/portal/submit", SUBMISSION).status_code == 302
+    page = web.get("/portal/submitted").get_data(as_text=True)
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', page)
+    assert code is not None
+    assert "只显示这一次" in page and "抄写" in page
+    assert "dist/portal.js" in page  # the copy button
+    fields = _form_fields(page, "/portal/track")
+    assert fields["code"] == code.group(1)
+    urls = re.findall(r'(?:href|action|src)="([^"]*)"', page)
+    assert not [url for url in urls if code.group(1) in url]  # the code never enters a URL
+
+    # The button posts the code to the lookup: the status page follows, showing the code.
+    response = web.client.post("/portal/track", data=fields)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/portal/status")
+    status = web.text("/portal/status")
+    assert code.group(1) in status and "建议食堂延长晚餐供应时间" in status
+
+    # Still shown only once; going back leads to the progress of the code already looked up.
+    again = web.text("/portal/submitted")
+    assert code.group(1) not in again and "已显示过" in again
+    assert 'href="/portal/status"' in again
+    assert code.group(1) in web.text("/portal/status")
+    web.post("/portal/forget")
+    assert web.get("/portal/status").headers["Location"].endswith("/portal/track")
+
+
+@pytest.mark.browser
+def test_the_code_is_copied_and_carried_in_the_browser(page: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/portal/submit")
+    page.select_option("#request_type", "suggestion")
+    page.select_option("#category", "logistics.canteen")
+    page.fill("#title", "建议图书馆延长开放时间")
+    page.fill("#content", "考试周自习座位不够，建议图书馆延长开放到晚上十一点。")
+    page.check("#anonymous")
+    page.click("form.portal-form button.primary")
+    page.wait_for_url(re.compile(r"/portal/submitted$"))
+    code = page.locator("#tracking-code").inner_text().strip()
+    page.click("#copy-code")
+    page.wait_for_function("() => document.getElementById('copy-status').textContent !== ''")
+    assert "已复制" in page.locator("#copy-status").inner_text()
+    assert page.evaluate("() => navigator.clipboard.readText()") == code
+    page.click("#track-now button[type=submit]")
+    page.wait_for_url(re.compile(r"/portal/status$"))
+    assert code in page.locator(".code").inner_text()
+    page.go_back()
+    assert page.locator("#tracking-code").count() == 0  # still shown only once
+
+
+def test_the_carried_lookup_counts_against_the_rate_limit(web: WebClient) -> None:
+    web.get("/portal/submit")
+    assert web.post("/portal/submit", SUBMISSION).status_code == 302
+    fields = _form_fields(web.text("/portal/submitted"), "/portal/track")
+    web.client.application.extensions[EXTENSION_KEY] = RateLimiter(lambda: 1, now=lambda: 60.0)
+    assert web.client.post("/portal/track", data=fields).status_code == 302
+    assert web.client.post("/portal/track", data=fields).status_code == 429
 
 
 def test_anonymous_submission_keeps_no_name(web: WebClient, harness: Harness) -> None:
@@ -134,9 +206,43 @@ def test_the_petitioner_requests_a_review_within_the_window(web: WebClient, harn
     response = web.post("/portal/review", {"reason": "答复未说明恢复原价的时间，请求复查。"})
     assert response.status_code == 302
     page = web.text("/portal/status")
-    assert "您的请求已登记" in page
+    assert "已收到您的复查请求" in page
     assert 'action="/portal/review"' not in page
     assert "复查正在办理中" in page
+
+
+def test_a_review_request_reads_as_received_until_the_office_forwards_it(
+    web: WebClient, harness: Harness
+) -> None:
+    detail = replied_petition(harness)
+    _track(web, detail["tracking_code"])
+    today = harness.clock.now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d")
+    assert web.post("/portal/review", {"reason": "答复未说明恢复原价的时间，请求复查。"}).status_code == 302
+    page = web.text("/portal/status")
+    flash = re.search(r'<div class="flash flash-success"[^>]*>(.*?)</div>', page, re.S)
+    assert flash is not None
+    assert f"已收到您的复查请求（{today}）" in flash.group(1)
+    assert "信访办将登记并报送有权处理的上级机关" in flash.group(1)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', page, re.S)
+    assert timeline is not None
+    assert "收到复查请求" in timeline.group(1)
+    for premature in ("已登记复查", "并报送上级机关", "已报送", "已登记复查/复核请求并报送上级机关"):
+        assert premature not in page, premature
+    assert "信访办将登记并报送" in re.sub(r"<[^>]+>", "", page.split('id="review-state">')[1])
+
+    # The office registers the request and forwards it: the page says so, with the body and date.
+    harness.clock.advance(timedelta(days=1))
+    forwarded = harness.clock.now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d")
+    harness.api.complete(
+        detail["id"], "record_request", "assessor", review_body="省教育厅", request_summary="请求复查"
+    )
+    page = web.text("/portal/status")
+    assert f"信访办已于 {forwarded} 登记您的复查请求并报送省教育厅" in page
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', page, re.S)
+    assert timeline is not None
+    entries = re.findall(r"</time> ([^<]+)</li>", timeline.group(1))
+    assert entries.index("收到复查请求") < entries.index("信访办已登记复查请求并报送省教育厅")
+    assert "将登记" not in page
 
 
 def test_no_review_after_the_window(web: WebClient, harness: Harness) -> None:
