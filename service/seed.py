@@ -26,6 +26,10 @@ DEMO_USERS = (
     ("leader", "leader", None, "分管校领导"),
     ("admin", "admin", None, "流程管理员"),
     ("auditor", "auditor", None, "审计员"),
+    # Beyond API.md's table: 举报 and restricted matters go only to the discipline office (art. 31),
+    # so a demo one can run its course.
+    ("discipline_handler", "handler", "discipline", "纪委办公室承办人"),
+    ("discipline_head", "head", "discipline", "纪委办公室负责人"),
 )
 
 
@@ -74,7 +78,7 @@ def _add_category(
 
 
 def seed_demo_users(session: Session, now: datetime) -> int:
-    """The demo users of API.md, only when there are no users at all."""
+    """The demo users (API.md's, and the discipline office's), only when there are no users at all."""
     if session.scalar(select(func.count()).select_from(User)):
         return 0
     for username, role, department, name in DEMO_USERS:

@@ -222,8 +222,3 @@ def add_user(harness: Harness, username: str, role: str, department: str | None 
             now=harness.clock.now(),
         )
     return username
-
-
-def add_discipline_handler(harness: Harness) -> str:
-    """A 纪委办公室 handler (not among the demo users): protected items are routed only there."""
-    return add_user(harness, "discipline_handler", "handler", "discipline")

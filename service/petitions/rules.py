@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from service.clock import Clock, to_local
 from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
+from service.identity.models import Department, User
+from service.identity.roles import HANDLER
 from service.petitions.access import is_protected
 from service.petitions.models import Petition
 from service.petitions.projection import petition_id_of, petition_of_task
@@ -100,5 +102,26 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
             errors["department"] = f"{kind}只能交纪委办公室办理（《信访工作条例》第三十一条）"
         if data.get("co_departments"):
             errors["co_departments"] = f"{kind}不设协办部门"
-        return errors
+        if errors:
+            return errors
+    unstaffed = _without_handlers(session, [data.get("department"), *(data.get("co_departments") or [])])
+    if unstaffed:
+        # Dispatched there, the item would wait for a sign-for nobody can give.
+        names = "、".join(sorted(unstaffed.values()))
+        field = "department" if data.get("department") in unstaffed else "co_departments"
+        return {field: f"{names}尚无承办人账号，不能派单：请改派，或先为该部门添加承办人"}
     return {}
+
+
+def _without_handlers(session: Session, codes: list[Any]) -> dict[str, str]:
+    """Of these departments, those with no active handler, by name."""
+    wanted = {code for code in codes if isinstance(code, str)}
+    if not wanted:
+        return {}
+    staffed = select(User.department_code).where(User.role == HANDLER, User.active.is_(True))
+    rows = session.execute(
+        select(Department.code, Department.name).where(
+            Department.code.in_(wanted), Department.code.not_in(staffed)
+        )
+    )
+    return dict(rows.all())

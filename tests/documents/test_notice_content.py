@@ -17,7 +17,7 @@ from service.engine.models import DeadlineRecord, ProcessInstance
 from service.petitions import documents
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.projection import business_key
-from tests.conftest import Harness, add_discipline_handler, add_user, petition_body
+from tests.conftest import Harness, petition_body
 from tests.support import ApiClient
 
 DATE = "%Y年%m月%d日"
@@ -275,8 +275,6 @@ def test_anonymous_petitioners_are_addressed_as_such_in_every_notice(harness: Ha
 
 def test_a_reporters_identity_never_reaches_any_notice(harness: Harness) -> None:
     api = harness.api
-    add_discipline_handler(harness)
-    add_user(harness, "discipline_head", "head", "discipline")
     pid = signed(api, "discipline", request_type="report", category="ethics")
     replied(api, pid, department="discipline")
     with harness.db.session() as session:

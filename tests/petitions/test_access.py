@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from service.petitions.models import PetitionDocument
-from tests.conftest import Harness, add_discipline_handler, add_user, petition_body, routed
+from tests.conftest import Harness, add_user, petition_body, routed
 
 
 def test_department_staff_see_only_their_departments_petitions(harness: Harness) -> None:
@@ -76,7 +76,6 @@ def test_auditor_reads_everything_and_changes_nothing(harness: Harness) -> None:
 def test_a_reporters_identity_is_sealed_outside_the_office(
     harness: Harness, user: str, expected_name: str
 ) -> None:
-    add_discipline_handler(harness)
     pid = routed(
         harness.api, "discipline", request_type="report", category="ethics", title="反映某教师收受礼金"
     )
@@ -148,7 +147,6 @@ def test_a_report_goes_only_to_the_discipline_office(harness: Harness) -> None:
 def test_a_restricted_category_is_protected_like_a_report(harness: Harness) -> None:
     """师德师风与纪律 is a restricted category: a complaint in it (not only a 举报) goes to the
     discipline office alone, and the writer's identity is sealed outside the petition office."""
-    add_discipline_handler(harness)
     api = harness.api
     pid = api.register(petition_body(category="ethics", title="反映某教师课堂言行不当"))["id"]
     api.complete(pid, "screening", "assessor", decision="accept")
@@ -194,7 +192,6 @@ def test_a_group_visit_names_at_most_five_representatives_shown_like_the_petitio
 
 
 def test_representatives_are_sealed_with_a_protected_item(harness: Harness) -> None:
-    add_discipline_handler(harness)
     body = petition_body(
         channel="visit", headcount=8, representatives=["李四"], request_type="report", category="ethics"
     )

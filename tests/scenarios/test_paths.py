@@ -167,6 +167,18 @@ def test_routing_again_after_a_return_starts_from_the_proposal_not_the_returning
     assert routing.get_json()["data"]["department"] == "logistics"
 
 
+def test_routing_refuses_a_department_nobody_could_sign_for(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    lead = api.submit(pid, "routing", "assessor", department="finance", co_departments=[])
+    assert lead.status_code == 422 and "财务处尚无承办人账号" in lead.get_json()["errors"]["department"]
+    co = api.submit(pid, "routing", "assessor", department="logistics", co_departments=["finance"])
+    assert co.status_code == 422 and "co_departments" in co.get_json()["errors"]
+    assert api.petition(pid)["status"] == "accepted"  # nothing changed
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=["academic"])
+
+
 def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) -> None:
     api = any_harness.api
     pid = api.register(petition_body())["id"]

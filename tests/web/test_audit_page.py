@@ -16,7 +16,7 @@ from service.audit.models import AuditEvent
 from service.config import PROJECT_ROOT
 from service.web import audit as audit_page
 from service.web.action_labels import ACTION_LABELS
-from tests.conftest import Harness, add_discipline_handler, petition_body, signed_for
+from tests.conftest import Harness, petition_body, signed_for
 from tests.web.helpers import routed_petition
 from tests.web.support import WebClient
 
@@ -169,7 +169,6 @@ def test_a_co_handling_request_reads_in_chinese_on_the_timeline(web: WebClient, 
 
 
 def test_a_reporters_identity_stays_sealed_on_the_audit_page(web: WebClient, harness: Harness) -> None:
-    add_discipline_handler(harness)
     report = routed_petition(harness, request_type="report")
     harness.api.register(petition_body(title="另一件事项"))
     web.login("auditor")
