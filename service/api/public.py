@@ -16,7 +16,7 @@ from service.api.schemas.petitions import (
     ReviewRequestSchema,
 )
 from service.engine.commands import Actor
-from service.petitions import review
+from service.petitions import public, review
 from service.petitions import service as petitions
 from service.ratelimit import EXTENSION_KEY, RateLimiter
 
@@ -58,7 +58,7 @@ def _view(tracking_code: str) -> dict[str, Any]:
     app = services()
     petition = petitions.find_by_code(session(), tracking_code)
     window = review.review_window(session(), app.calendar.current(), petition, app.clock.now())
-    return petitions.public_view(session(), petition, review=window.as_dict())
+    return public.public_view(session(), petition, review=window.as_dict())
 
 
 @blp.route("/petitions/<tracking_code>", methods=["GET"])
@@ -99,7 +99,7 @@ def evaluate(body: dict[str, Any], tracking_code: str) -> dict[str, Any]:
     app = services()
     with app.db.transaction() as tx:
         petition = petitions.find_by_code(tx, tracking_code)
-        petitions.evaluate(
+        public.evaluate(
             tx,
             runtime=app.runtime,
             petition=petition,

@@ -25,10 +25,11 @@ from service.errors import Conflict
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
 from service.petitions.projection import business_key, issue_reached_documents, petition_of
+from service.petitions.vocabulary import REVIEW_LEVELS
 
 PROCESS_KEY = "review"
 REVIEW, RECHECK = "review", "recheck"
-LEVEL_LABELS = {REVIEW: "复查", RECHECK: "复核"}
+LEVEL_LABELS = REVIEW_LEVELS
 
 
 class PetitionReview(Base):

@@ -13,17 +13,23 @@ from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
 from service.clock import Clock
-from service.engine.commands import Actor, CompleteTask, StartInstance
+from service.engine.commands import Actor, StartInstance
 from service.engine.models import TASK_OPEN, DeadlineRecord, HumanTask
 from service.engine.runtime import Runtime
-from service.errors import Conflict, Forbidden, Invalid, NotFound
+from service.errors import Forbidden, Invalid, NotFound
 from service.identity.models import Department
-from service.petitions import access, documents
+from service.petitions import access
 from service.petitions.access import Viewer
 from service.petitions.models import Category, Petition, PetitionDepartment, PetitionDocument
 from service.petitions.projection import business_key
 from service.petitions.sealing import Sealer
-from service.petitions.vocabulary import CHANNELS, CLOSED_STATUSES, PETITIONER_KINDS, REQUEST_TYPES, STATUSES
+from service.petitions.vocabulary import (
+    CHANNELS,
+    CLOSED_STATUSES,
+    PETITIONER_KINDS,
+    REQUEST_TYPES,
+    STATUSES,
+)
 
 PROCESS_KEY = "petition"
 PUBLIC_ACTOR = "public"
@@ -292,13 +298,12 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
 
 
 def _step_titles(session: Session, deadlines: Sequence[DeadlineRecord]) -> dict[str, str]:
-    """The step each deadline times, by title: a limit met by one step (handling within D5) is not the
-    whole matter's (the reply is still to be drafted, signed and served)."""
+    """The step each deadline times, by title (D5 met by handling is not the whole matter met)."""
     task_ids = [record.task_id for record in deadlines if record.task_id]
     if not task_ids:
         return {}
     rows = session.execute(select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_(task_ids)))
-    return {task_id: title for task_id, title in rows}
+    return dict(rows.all())
 
 
 def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:
@@ -317,84 +322,12 @@ def history(session: Session, petition: Petition) -> Sequence[AuditEvent]:
 
 # -- the public side ---------------------------------------------------------------------------------
 
-_PUBLIC_EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "review.requested": lambda data: "已登记复查/复核请求并报送上级机关",
-    "review.decided": lambda data: "已收到复查/复核意见",
-    "petition.registered": lambda data: "已登记，查询码已生成",
-    "petition.status_changed": lambda data: STATUSES.get(str(data.get("new")), "办理状态更新"),
-    "document.issued": lambda data: f"已出具《{data.get('title')}》",
-    # source governance (issue 6): the fixed public wording is carried in the event itself
-    "governance.linked": lambda data: str(data.get("public", "")),
-    "governance.fixed": lambda data: str(data.get("public", "")),
-}
-
 
 def find_by_code(session: Session, tracking_code: str) -> Petition:
     petition = session.scalar(select(Petition).where(Petition.tracking_code == tracking_code.strip().upper()))
     if petition is None:
         raise NotFound("查询码不存在")
     return petition
-
-
-def public_view(
-    session: Session, petition: Petition, review: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Status, a timeline without internal names or notes, and the reply once it is served."""
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS))
-        .order_by(AuditEvent.id)
-    ).all()
-    petitioner_docs = {d.id for d in documents.petitioner_documents(session, petition.id)}
-    timeline = [
-        {"at": event.at, "event": _PUBLIC_EVENTS[event.action](event.data)}
-        for event in events
-        if event.action != "document.issued" or event.data.get("document_id") in petitioner_docs
-    ]
-    view: dict[str, Any] = {
-        "tracking_code": petition.tracking_code,
-        "status": petition.status,
-        "status_label": STATUSES.get(petition.status, petition.status),
-        "timeline": timeline,
-        "received_at": petition.received_at,
-        "title": petition.title,
-        "can_evaluate": evaluation_task(session, petition) is not None,
-    }
-    if petition.replied_at is not None and petition.reply_text:
-        view["reply"] = {"text": petition.reply_text, "replied_at": petition.replied_at}
-    if review is not None:
-        view["review"] = review
-    return view
-
-
-def evaluation_task(session: Session, petition: Petition) -> HumanTask | None:
-    return session.scalar(
-        select(HumanTask).where(
-            HumanTask.business_key == business_key(petition.id),
-            HumanTask.status == TASK_OPEN,
-            HumanTask.form_key == "follow_up",
-        )
-    )
-
-
-def evaluate(
-    session: Session,
-    *,
-    runtime: Runtime,
-    petition: Petition,
-    satisfaction: str,
-    comment: str | None,
-    resolved: bool | None = None,
-) -> None:
-    """The petitioner's own evaluation completes the follow-up task (回访评价) as the petitioner."""
-    task = evaluation_task(session, petition)
-    if task is None:
-        raise Conflict("当前不在评价阶段")
-    data: dict[str, Any] = {"satisfaction": satisfaction, "follow_up_comment": comment or ""}
-    if resolved is not None:
-        data["resolved"] = resolved
-    petitioner = Actor(username=f"{PUBLIC_ACTOR}:petitioner", groups=frozenset({task.candidate_group or ""}))
-    runtime.execute(CompleteTask(task_id=task.id, actor=petitioner, data=data), session=session)
 
 
 def closed(petition: Petition) -> bool:

@@ -68,6 +68,7 @@ SUPERVISION_STAGES = {
     "closed": "督办办结",
 }
 REVIEW_VIA = {"public": "网上请求", "office": "信访办登记"}
+REVIEW_LEVELS = {"review": "复查", "recheck": "复核"}
 GROUP_VISIT_HEADCOUNT = 5
 # How a notice words the values of these variables.
 NOTICE_LABELS: dict[str, dict[str, str]] = {

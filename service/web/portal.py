@@ -22,7 +22,7 @@ from service.engine.commands import Actor
 from service.engine.models import HumanTask
 from service.errors import Invalid, NotFound
 from service.petitions import documents as notices
-from service.petitions import review
+from service.petitions import public, review
 from service.petitions import service as petitions
 from service.petitions.models import Petition
 from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
@@ -37,9 +37,6 @@ _ISSUED, _TRACKED = "portal_issued_code", "portal_tracked_code"
 # The office's task that registers a 复查/复核 request and forwards it to the competent body
 # (processes/review.bpmn); until it is completed the request has only been received.
 _REVIEW_REGISTRATION_FORM = "review_request"
-# The domain's public timeline (petitions.service.public_view) words a fresh request as already
-# forwarded; the portal replaces that entry with what is true at the time (see _review_progress).
-_PREMATURE_REVIEW_EVENT = "已登记复查/复核请求并报送上级机关"
 
 
 @blp.before_request
@@ -140,12 +137,9 @@ def _status_page(code: str, review_error: str | None) -> str:
     """The public view, the petitioner's own notices (never internal forms) and the forms that apply."""
     app, petition = services(), petitions.find_by_code(db(), code)
     window = review.review_window(db(), app.calendar.current(), petition, app.clock.now())
-    view = petitions.public_view(db(), petition, review=window.as_dict())
+    view = public.public_view(db(), petition, review=window.as_dict())
     entries, state = _review_progress(db(), petition)
-    view["timeline"] = sorted(
-        [item for item in view["timeline"] if item["event"] != _PREMATURE_REVIEW_EVENT] + entries,
-        key=lambda item: item["at"],
-    )
+    view["timeline"] = sorted(view["timeline"] + entries, key=lambda item: item["at"])
     return render_template(
         "portal/status.html",
         view=view,
@@ -157,14 +151,13 @@ def _status_page(code: str, review_error: str | None) -> str:
 
 
 def _review_progress(session: Session, petition: Petition) -> tuple[list[dict[str, Any]], str | None]:
-    """Each 复查/复核 request as far as it has got: received when asked; registered and forwarded
-    to the competent body (named) once the office has completed its registration task. Returns the
-    timeline entries and a sentence on the latest undecided request."""
+    """Each 复查/复核 request as far as it has got beyond being received (the public timeline has
+    that): registered and forwarded to the competent body (named) once the office has completed its
+    registration task. Returns those timeline entries and a sentence on the latest undecided request."""
     entries: list[dict[str, Any]] = []
     state = None
     for row in review.reviews_of(session, petition.id):
         level, body = review.LEVEL_LABELS.get(row.level, "复查/复核"), row.review_body or "上级机关"
-        entries.append({"at": row.requested_at, "event": f"收到{level}请求"})
         forwarded_at = _forwarded_at(session, row.instance_id)
         if forwarded_at is not None:
             entries.append({"at": forwarded_at, "event": f"信访办已登记{level}请求并报送{body}"})
@@ -247,7 +240,7 @@ def evaluate() -> Response:
     resolved = {"true": True, "false": False}.get(request.form.get("resolved", ""))
     app = services()
     with app.db.transaction() as tx:
-        petitions.evaluate(
+        public.evaluate(
             tx,
             runtime=app.runtime,
             petition=petitions.find_by_code(tx, code),
