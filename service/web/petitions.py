@@ -11,9 +11,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from service.clock import LOCAL_TZ
+from service.documents import html, render
 from service.errors import Forbidden, Invalid
 from service.identity.service import list_departments
 from service.petitions import service as petitions
+from service.petitions.models import PetitionDocument
 from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, STATUSES
 from service.web import context, queries
 from service.web.context import db, services
@@ -23,6 +25,8 @@ from service.web.validation import page_errors, petitioner_errors
 blp = Blueprint("petitions", __name__, url_prefix="/work/petitions")
 context.require_login(blp)
 PER_PAGE = 20
+# A notice's body on the petition page (beside a task too), laid out as its PDF and DOCX are.
+blp.add_app_template_filter(html.to_html, "notice_html")
 
 
 @blp.get("")
@@ -54,6 +58,23 @@ def index() -> str:
 def show(petition_id: int) -> str:
     petition = petitions.get_visible(db(), context.viewer(), petition_id)
     return render_template("work/petition.html", **petition_context(petition))
+
+
+@blp.get("/<int:petition_id>/documents/<int:document_id>.<any(pdf, docx):fmt>")
+def document(petition_id: int, document_id: int, fmt: str) -> Response:
+    """A notice of the petition as PDF or DOCX, for whoever may view the petition (the page lists
+    every notice to them, internal forms included); a document of another petition is refused."""
+    petition = petitions.get_visible(db(), context.viewer(), petition_id)
+    found = db().get(PetitionDocument, document_id)
+    if found is None or found.petition_id != petition.id:
+        raise Forbidden("该文书不属于此信访事项")
+    content = render.render_as(fmt, title=found.title, number=found.number, body=found.body)
+    name = f"{found.kind}-{found.id}.{fmt}"
+    return Response(
+        content,
+        mimetype=render.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _registration_form(values: MultiDict[str, str], errors: dict[str, str]) -> str:
