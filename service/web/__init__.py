@@ -17,6 +17,7 @@ from service.web import context, errors, i18n, navigation, security
 
 def register_web(app: Flask) -> None:
     from service.web import audit, auth, campaign, governance, models, petitions, portal, reception, tasks
+    from service.web.supervision import blp as supervision_blp
 
     security.configure(app)
     i18n.configure(app)
@@ -32,6 +33,7 @@ def register_web(app: Flask) -> None:
     web.register_blueprint(campaign.blp)  # /work/campaigns
     web.register_blueprint(reception.blp)  # /work/reception (roster, sessions, cases)
     web.register_blueprint(governance.blp)  # /work/governance (源头治理看板, exports)
+    web.register_blueprint(supervision_blp)  # /work/supervision (督办事项, 发起督办)
     security.protect(web)
     errors.install(web)
     errors.install_fallback(app)

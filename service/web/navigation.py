@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from service.governance import access as governance_access
 from service.identity.models import User
-from service.identity.roles import ADMIN, AUDITOR, REGISTER_ROLES, SEE_ALL_ROLES
+from service.identity.roles import ADMIN, AUDITOR, LEADER, OFFICE_ROLES, REGISTER_ROLES, SEE_ALL_ROLES
 
 AUDIT_ROLES = frozenset({AUDITOR, ADMIN})  # web.audit: require_role(AUDITOR, ADMIN)
+# web.supervision.index, as the API's GET /api/v1/supervisions: the office, leaders, the auditor
+SUPERVISION_ROLES = frozenset({*OFFICE_ROLES, LEADER, AUDITOR})
 
 
 def pages_for(user: User | None) -> frozenset[str]:
@@ -22,6 +24,8 @@ def pages_for(user: User | None) -> frozenset[str]:
         pages.add("register")  # web.petitions.new: Viewer.may_register
     if user.role in AUDIT_ROLES:
         pages.add("audit")
+    if user.role in SUPERVISION_ROLES:
+        pages.add("supervision")  # web.supervision.index: require_role(*SUPERVISION_ROLES)
     if user.role in SEE_ALL_ROLES:
         pages.add("sessions")  # web.reception.sessions_page: SEE_ALL_ROLES
     if governance_access.may_see_numbers(user):
