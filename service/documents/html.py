@@ -2,9 +2,9 @@
 and PDF renderers (render.lines_of): one line = one paragraph, ">>" right-aligned (the issuing unit,
 the date), "##" a centred sub-heading, a blank line an empty paragraph.
 
-Every line's text is escaped: the body holds what a petitioner and staff wrote. The alignment goes
-in the `align` attribute as well as a class, since the pages' Content-Security-Policy allows no
-inline style and a presentational attribute needs no stylesheet rule.
+Every line's text is escaped: the body holds what a petitioner and staff wrote. The alignment is a
+class (`notice-left|center|right`, styled in app.css): the pages' Content-Security-Policy allows no
+inline style.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from service.documents.render import lines_of
 
-_LINE = Markup('<p class="notice-line notice-{align}" align="{align}">{text}</p>')
+_LINE = Markup('<p class="notice-line notice-{align}">{text}</p>')
 _BLANK = Markup('<p class="notice-line notice-blank">&nbsp;</p>')
 
 

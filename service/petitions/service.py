@@ -223,12 +223,12 @@ def list_petitions(session: Session, viewer: Viewer, query: PetitionQuery) -> tu
             )
         )
     if query.q:
-        pattern = f"%{query.q.strip()}%"
+        text = query.q.strip()
         statement = statement.where(
             or_(
-                Petition.title.ilike(pattern),
-                Petition.content.ilike(pattern),
-                Petition.tracking_code == query.q.strip().upper(),
+                Petition.title.icontains(text, autoescape=True),
+                Petition.content.icontains(text, autoescape=True),
+                Petition.tracking_code.contains(text.upper(), autoescape=True),  # part of a code will do
             )
         )
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0

@@ -11,6 +11,7 @@ from service.engine.deployment import deploy_source
 from service.engine.diff import diff_versions
 from service.engine.specs import DeployRejected, Problem
 from service.identity.roles import ADMIN, ROLES
+from service.identity.service import display_names
 from service.web import context, security
 from service.web.context import db, services
 
@@ -21,7 +22,8 @@ MAX_SOURCE = 2 * 1024 * 1024
 
 @blp.get("")
 def index() -> str:
-    return render_template("models/index.html", models=catalog.list_models(db()))
+    models = catalog.list_models(db())
+    return render_template("models/index.html", models=models, deployers=_deployers(models))
 
 
 @blp.get("/<key>/versions/<int:number>")
@@ -31,7 +33,9 @@ def version(key: str, number: int) -> str:
         (v["version"] for m in catalog.list_models(db()) if m["key"] == key for v in m["versions"]),
         default=number,
     )
-    return render_template("models/version.html", meta=meta, latest=latest)
+    return render_template(
+        "models/version.html", meta=meta, latest=latest, deployers=_deployers([{"versions": [meta]}])
+    )
 
 
 @blp.get("/<key>/versions/<int:number>/bpmn")
@@ -86,3 +90,9 @@ def diff(key: str) -> str:
         (m["versions"] for m in catalog.list_models(db()) if m["key"] == key), []
     )
     return render_template("models/diff.html", diff=result, versions=versions)
+
+
+def _deployers(models: list[dict[str, Any]]) -> dict[str, str]:
+    """Who deployed each version, by name; `cli` is `petitionflow init` on the server."""
+    usernames = {v["deployed_by"] for m in models for v in m["versions"]}
+    return {"cli": "命令行（初始化）"} | display_names(db(), usernames - {"cli"})

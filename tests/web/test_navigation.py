@@ -16,6 +16,7 @@ _SUB_MENU = re.compile(r'<nav class="actions"[^>]*>(.*?)</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
 
 GOVERNANCE, CAMPAIGNS, ROSTER = "/work/governance", "/work/campaigns", "/work/reception/roster"
+SUPERVISION = "/work/supervision"
 
 
 def _links(html: str, menu: re.Pattern[str]) -> list[str]:
@@ -27,14 +28,18 @@ def _links(html: str, menu: re.Pattern[str]) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "expected", "hidden"),
     [
-        ("registrar", {"/work/petitions/new", GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/audit"}),
-        ("assessor", {"/work/petitions/new", GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/audit"}),
-        ("supervisor", {GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/petitions/new", "/work/audit"}),
-        ("logistics_handler", {GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/petitions/new", "/work/audit"}),
-        ("logistics_head", {GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/audit"}),
-        ("leader", {GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/petitions/new", "/work/audit"}),
-        ("admin", {GOVERNANCE, CAMPAIGNS, ROSTER, "/work/audit"}, {"/work/petitions/new"}),
-        ("auditor", {GOVERNANCE, CAMPAIGNS, ROSTER, "/work/audit"}, {"/work/petitions/new"}),
+        ("registrar", {"/work/petitions/new", GOVERNANCE, CAMPAIGNS, ROSTER, SUPERVISION}, {"/work/audit"}),
+        ("assessor", {"/work/petitions/new", GOVERNANCE, CAMPAIGNS, ROSTER, SUPERVISION}, {"/work/audit"}),
+        ("supervisor", {GOVERNANCE, CAMPAIGNS, ROSTER, SUPERVISION}, {"/work/petitions/new", "/work/audit"}),
+        (
+            "logistics_handler",
+            {GOVERNANCE, CAMPAIGNS, ROSTER},
+            {"/work/petitions/new", "/work/audit", SUPERVISION},
+        ),
+        ("logistics_head", {GOVERNANCE, CAMPAIGNS, ROSTER}, {"/work/audit", SUPERVISION}),
+        ("leader", {GOVERNANCE, CAMPAIGNS, ROSTER, SUPERVISION}, {"/work/petitions/new", "/work/audit"}),
+        ("admin", {GOVERNANCE, CAMPAIGNS, ROSTER, "/work/audit"}, {"/work/petitions/new", SUPERVISION}),
+        ("auditor", {GOVERNANCE, CAMPAIGNS, ROSTER, "/work/audit", SUPERVISION}, {"/work/petitions/new"}),
     ],
 )
 def test_every_menu_link_opens_for_the_user_who_sees_it(

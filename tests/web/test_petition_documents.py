@@ -46,8 +46,8 @@ def test_the_notice_body_is_laid_out_not_shown_as_markup(web: WebClient, harness
     section = _documents_section(_as(web, "assessor").text(f"/work/petitions/{detail['id']}"))
     assert "《答复意见书》" in section and "《受理告知书》" in section
     assert "##" not in section and ">>" not in section and "&gt;&gt;" not in section
-    assert f'<p class="notice-line notice-right" align="right">{ISSUER}</p>' in section
-    heading = re.search(r'<p class="notice-line notice-center" align="center">([^<]*)</p>', section)
+    assert f'<p class="notice-line notice-right">{ISSUER}</p>' in section
+    heading = re.search(r'<p class="notice-line notice-center">([^<]*)</p>', section)
     assert heading is not None and heading.group(1).startswith("关于")
     assert '<pre class="document-body">' not in section
 

@@ -8,6 +8,7 @@ import io
 import re
 from datetime import timedelta
 
+from service.config import PROJECT_ROOT
 from tests.conftest import Harness, petition_body
 from tests.web.helpers import routed_petition
 from tests.web.support import WebClient
@@ -125,14 +126,25 @@ def test_petition_search_and_detail(web: WebClient, harness: Harness) -> None:
     assert detail["tracking_code"] in found
     assert "图书馆空调故障" not in found
     assert detail["tracking_code"] in web.text(f"/work/petitions?q={detail['tracking_code']}")
+    part = detail["tracking_code"][:4].lower()  # the first block of a code, as typed from a phone call
+    assert detail["tracking_code"] in web.text(f"/work/petitions?q={part}")
+    assert detail["tracking_code"] not in web.text(
+        "/work/petitions?q=%25"
+    )  # a % is a character, not a wildcard
     page = web.text(f"/work/petitions/{detail['id']}")
     for expected in ("受理告知书", "交办单", "派单：主办 后勤处", "研判员小李", "data-completed", "签收"):
         assert expected in page
 
 
-def test_process_models_list_version_and_diff(web: WebClient) -> None:
+def test_process_models_list_version_and_diff(web: WebClient, harness: Harness) -> None:
+    source = (PROJECT_ROOT / "processes" / "petition.bpmn").read_text(encoding="utf-8")
+    changed = source.replace('name="签收"', 'name="签收确认"', 1).encode()
+    token = harness.api.token("admin")
+    headers = {"Content-Type": "application/xml", "Authorization": f"Bearer {token}"}
+    assert harness.api.client.post("/api/v1/process-models", data=changed, headers=headers).status_code == 201
     web.login("admin")
-    assert "petition" in web.text("/work/models")
+    models = web.text("/work/models")
+    assert "petition" in models and "<td>流程管理员</td>" in models  # the deployer by name, not username
     assert "在建模器中打开" in web.text("/work/models/petition/versions/1")
     assert web.get("/work/models/petition/versions/1/bpmn").mimetype == "application/xml"
     assert 'data-deploy-url="/work/models/deploy"' in web.text("/work/models/petition/versions/1/edit")
