@@ -51,6 +51,19 @@ METRIC_LABELS = {
     "repeat": "重复件数",
 }
 RATES = frozenset(k for k in METRIC_LABELS if k.endswith("_rate"))
+# How each rate is counted (derive below), for readers of the dashboard.
+METRIC_DEFINITIONS = {
+    "timely_acceptance_rate": "受理告知期限已届满的登记件中，按期作出受理决定的比例",
+    "on_time_completion_rate": "办结件中，办理期限（60日、延长期限、简易办理、重办期限）均未超期的比例",
+    "satisfaction_rate": "已评价件中，评价为“满意”或“基本满意”的比例",
+    "rating_rate": "办结件（不含举报、检举控告类）中，已作出评价的比例",
+    "response_rate": "派单中，按期签收或退单的比例（退单不计为响应）",
+    "resolution_rate": "回访时被问及是否解决的件中，答“已解决”的比例",
+    "satisfied_rate": "已评价件中，评价为“满意”的比例（不含“基本满意”，即“三率”口径）",
+    "repeat_rate": "登记件中，重复件（同一事项再次信访）的比例",
+    "return_rate": "派单中，被退单的比例",
+    "direct_answer_rate": "办结件中，经接诉即办直接答复办结的比例",
+}
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

@@ -71,6 +71,7 @@ def dashboard() -> str:
         department=department,
         report=report,
         labels=metrics.METRIC_LABELS,
+        definitions=metrics.METRIC_DEFINITIONS,
         rates=metrics.RATES,
         issues=issues,
         items=found,

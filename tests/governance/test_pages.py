@@ -31,6 +31,8 @@ def test_the_dashboard_shows_numbers_charts_and_exports(harness: Harness, web: W
     web.login("supervisor")
     page = web.text("/work/governance?kind=month&start=2026-03-01")
     assert "源头治理看板" in page and "2026年3月" in page and "76.9%" in page  # timely acceptance, 10 / 13
+    # The two satisfaction rates say how they differ, so 100% beside 0% reads as what it is.
+    assert "指标口径" in page and "不含“基本满意”" in page and 'title="已评价件中' in page
     data = _data(page)
     assert ["后勤处", 3, 3] in data["departments"]
     assert "/work/governance/echarts.min.js" in page and "<script>" not in page  # no inline script (CSP)
