@@ -104,7 +104,9 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
             errors["co_departments"] = f"{kind}不设协办部门"
         if errors:
             return errors
-    unstaffed = _without_handlers(session, [data.get("department"), *(data.get("co_departments") or [])])
+    unstaffed = departments_without_handlers(
+        session, [data.get("department"), *(data.get("co_departments") or [])]
+    )
     if unstaffed:
         # Dispatched there, the item would wait for a sign-for nobody can give.
         names = "、".join(sorted(unstaffed.values()))
@@ -113,7 +115,7 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
     return {}
 
 
-def _without_handlers(session: Session, codes: list[Any]) -> dict[str, str]:
+def departments_without_handlers(session: Session, codes: list[Any]) -> dict[str, str]:
     """Of these departments, those with no active handler, by name."""
     wanted = {code for code in codes if isinstance(code, str)}
     if not wanted:

@@ -60,7 +60,12 @@ def test_only_the_lead_department_asks_while_handling_for_departments_not_yet_in
     pid = signed_for(api)
     assert _ask(api, pid, ["finance"], user="academic_handler").status_code == 403
     assert _ask(api, pid, ["finance"], user="assessor").status_code == 403
-    for departments, problem in (([], "请选择"), (["logistics"], "主办部门"), (["nowhere"], "未知的部门")):
+    for departments, problem in (
+        ([], "请选择"),
+        (["logistics"], "主办部门"),
+        (["nowhere"], "未知的部门"),
+        (["finance"], "财务处尚无承办人账号"),  # nobody there could give the opinion
+    ):
         refused = _ask(api, pid, departments)
         assert refused.status_code == 422 and problem in refused.get_json()["errors"]["departments"]
     fresh = api.register(petition_body())["id"]  # not yet handled by anyone
