@@ -178,9 +178,8 @@ class _SessionDetail:
 
 def _session_detail(session_id: int) -> _SessionDetail:
     row = sessions.get_session(session(), session_id)
-    return _SessionDetail(
-        row, sessions.appointments_of(session(), row.id), sessions.cases_of_session(session(), row.id)
-    )
+    seen = sessions.appointments_seen_by(session(), row, _caller(current_user()))
+    return _SessionDetail(row, seen, sessions.cases_of_session(session(), row.id))
 
 
 @blp.route("/sessions/<int:session_id>", methods=["GET"])

@@ -18,8 +18,10 @@ from service.engine.runtime import Runtime
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.identity.models import Department
 from service.identity.roles import LEADER, OFFICE_ROLES
+from service.petitions.access import is_protected
 from service.petitions.models import Petition
 from service.petitions.projection import business_key
+from service.petitions.rules import REPORT_DEPARTMENT
 from service.petitions.vocabulary import CLOSED_STATUSES
 from service.reception import service as ownership
 from service.reception.models import OPEN, Instruction
@@ -56,6 +58,9 @@ def issue_instruction(
     errors = {}
     if session.get(Department, department) is None:
         errors["department"] = f"未知部门：{department}"
+    elif department != REPORT_DEPARTMENT and is_protected(session, petition):
+        # Art. 31, as at routing: an accusation never goes to the unit accused.
+        errors["department"] = "举报及受限分类的事项，批示只能交纪委办公室落实（《信访工作条例》第三十一条）"
     if not text.strip():
         errors["text"] = "批示内容不能为空"
     if errors:

@@ -21,6 +21,7 @@ from service.clock import LOCAL_TZ
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.identity.models import Department, User
 from service.identity.roles import LEADER, OFFICE_ROLES
+from service.petitions.access import is_protected
 from service.petitions.models import Petition
 from service.petitions.vocabulary import CLOSED_STATUSES
 from service.reception import service as ownership
@@ -121,6 +122,29 @@ def appointments_of(session: Session, session_id: int) -> Sequence[Appointment]:
     return session.scalars(
         select(Appointment).where(Appointment.session_id == session_id).order_by(Appointment.id)
     ).all()
+
+
+SEALED_NAME = "（已保密）"
+
+
+def appointments_seen_by(session: Session, row: ReceptionSession, caller: Caller) -> list[Appointment]:
+    """The session's appointments as `caller` may see them: whoever comes about a protected petition
+    (举报, restricted categories) is named only to the petition office and the receiving leader, as
+    the petition itself seals them (the others get unattached copies with name and phone sealed)."""
+    appointments = list(appointments_of(session, row.id))
+    if caller.role in OFFICE_ROLES or caller.username == row.leader_username:
+        return appointments
+    linked = {a.petition_id for a in appointments if a.petition_id}
+    petitions: Sequence[Petition] = (
+        session.scalars(select(Petition).where(Petition.id.in_(linked))).all() if linked else []
+    )
+    protected = {p.id for p in petitions if is_protected(session, p)}
+    return [_sealed(a) if a.petition_id in protected else a for a in appointments]
+
+
+def _sealed(appointment: Appointment) -> Appointment:
+    values = {column.key: getattr(appointment, column.key) for column in Appointment.__table__.columns}
+    return Appointment(**values | {"petitioner_name": SEALED_NAME, "petitioner_phone": None})
 
 
 def cases_of_session(session: Session, session_id: int) -> Sequence[SessionCase]:

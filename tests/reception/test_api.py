@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Harness, petition_body
+from tests.web.support import WebClient
 
 
 def test_roster_generate_swap_and_duty(leaders: Harness) -> None:
@@ -133,3 +134,47 @@ def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
     assert instructed.get_json()["feedback_due_at"] == "2026-03-11T23:59:59+08:00"
     listed = api.get(f"/api/v1/reception/instructions?petition_id={pid}", user="assessor").get_json()["items"]
     assert [i["status"] for i in listed] == ["open"]
+
+
+def test_a_report_stays_with_the_discipline_office_and_its_reporter_sealed_at_reception(
+    leaders: Harness,
+) -> None:
+    api = leaders.api
+    pid = api.register(petition_body(channel="reception", request_type="report", category="ethics"))["id"]
+    created = api.post(
+        "/api/v1/reception/sessions",
+        {
+            "kind": "invited",
+            "leader": "leader_cao",
+            "starts_at": "2026-03-05T14:30:00+08:00",
+            "place": "行政楼 201",
+            "capacity": 2,
+            "topic": "举报线索",
+        },
+        user="assessor",
+    )
+    sid = created.get_json()["id"]
+    appointment = {"name": "王秘密", "phone": "13912345678", "topic": "举报", "petition_id": pid}
+    assert (
+        api.post(f"/api/v1/reception/sessions/{sid}/appointments", appointment, user="assessor").status_code
+        == 201
+    )
+    seen = {
+        user: api.get(f"/api/v1/reception/sessions/{sid}", user=user).get_json()["appointments"][0]
+        for user in ("assessor", "leader_cao", "leader", "auditor", "admin")
+    }
+    assert seen["assessor"]["petitioner_name"] == "王秘密" and seen["leader_cao"]["petitioner_phone"]
+    for user in ("leader", "auditor", "admin"):  # not the office, not the receiving leader
+        assert seen[user]["petitioner_name"] == "（已保密）" and seen[user]["petitioner_phone"] is None, user
+        assert "王秘密" not in api.get(f"/api/v1/reception/sessions/{sid}", user=user).get_data(as_text=True)
+    page = WebClient(api.client)
+    page.login("auditor")
+    assert "王秘密" not in page.text(f"/work/reception/sessions/{sid}")
+
+    instruct = {"petition_id": pid, "department": "logistics", "text": "请后勤处核实处理并反馈。"}
+    to_accused = api.post("/api/v1/reception/instructions", instruct, user="leader_cao")
+    assert to_accused.status_code == 422 and "第三十一条" in to_accused.get_json()["errors"]["department"]
+    to_discipline = api.post(
+        "/api/v1/reception/instructions", instruct | {"department": "discipline"}, user="leader_cao"
+    )
+    assert to_discipline.status_code == 201, to_discipline.get_json()
