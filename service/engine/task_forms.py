@@ -71,9 +71,16 @@ class TaskForms:
         table's proposal, not the department chosen before, when an item is routed again after a
         return)."""
         fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
-        start = {key: data[key] for key in fields if key in data}
+        # A variable of the same name that is not one of the field's choices (the supervision's
+        # `trigger` is "manual" until its order names the art. 40 ground) does not preselect anything.
+        start = {key: data[key] for key in fields if key in data and _choosable(fields[key], data[key])}
         for key, prop in fields.items():
             source = prop.get("x-default-from") if isinstance(prop, dict) else None
             if isinstance(source, str) and data.get(source) is not None:
                 start[key] = data[source]
         return start
+
+
+def _choosable(prop: Any, value: Any) -> bool:
+    choices = prop.get("enum") if isinstance(prop, dict) else None
+    return choices is None or value in choices

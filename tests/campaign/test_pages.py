@@ -73,3 +73,17 @@ def test_a_campaign_task_opens_read_only_for_those_who_see_every_task(leaders: H
     department = WebClient(leaders.api.client)
     department.login("logistics_handler")
     assert department.get(f"/work/tasks/{task_id}").status_code == 403
+
+    plan = {
+        "plan_title": "专项行动实施方案",
+        "plan_content": "目标任务、责任分工与时间安排",
+        "plan_approver": "leader_cao",
+    }
+    drafted = leaders.api.post(f"/api/v1/tasks/{task_id}/complete", {"data": plan}, user="assessor")
+    assert drafted.status_code == 200, drafted.get_json()
+    items = leaders.api.get("/api/v1/tasks", user="leader_cao").get_json()["items"]
+    (approve_id,) = [t["id"] for t in items if t["name"] == "approve_plan"]
+    approver = WebClient(leaders.api.client)
+    approver.login("leader_cao")
+    page = approver.text(f"/work/tasks/{approve_id}")  # the 组长 sees the plan they approve
+    assert "专项行动实施方案" in page and "目标任务、责任分工与时间安排" in page

@@ -178,3 +178,6 @@ def test_a_report_stays_with_the_discipline_office_and_its_reporter_sealed_at_re
         "/api/v1/reception/instructions", instruct | {"department": "discipline"}, user="leader_cao"
     )
     assert to_discipline.status_code == 201, to_discipline.get_json()
+    feedback = api.task(pid, "feedback", "discipline_head")  # 落实批示并反馈: the page shows the 批示
+    page.login("discipline_head")
+    assert "校领导批示</dt><dd>请后勤处核实处理并反馈。" in page.text(f"/work/tasks/{feedback['id']}")

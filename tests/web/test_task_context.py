@@ -110,3 +110,29 @@ def test_a_limit_met_by_one_step_names_that_step(web: WebClient, harness: Harnes
     page = web.text(f"/work/petitions/{pid}")
     row = re.search(r'<td title="D5">.*?</tr>', page, re.S)
     assert row and "<td>调查办理</td>" in row.group(0) and "按期完成" in row.group(0)
+
+
+def test_a_supervision_order_shows_why_and_preselects_no_ground_it_cannot_take(
+    web: WebClient, harness: Harness
+) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.post(f"/api/v1/petitions/{pid}/supervision", {"reason": "群众多次来电催办"}, user="supervisor")
+    order = api.task(pid, "issue_order", "supervisor")
+    start = api.get(f"/api/v1/tasks/{order['id']}", user="supervisor").get_json()["data"]
+    assert "trigger" not in start  # the variable says "manual"; the form's 督办事由 is chosen here
+    web.login("supervisor")
+    shown = _context(web, order["id"])
+    assert shown["发起督办的缘由"] == "群众多次来电催办" and shown["承办部门"] == "后勤处"
+    api.complete(
+        pid,
+        "issue_order",
+        "supervisor",
+        level="general",
+        trigger="delay",
+        problem="超期未答复",
+        requirements="五日内书面反馈",
+        feedback_days=5,
+    )
+    shown = _context_as(web, "logistics_head", api.task(pid, "feedback", "logistics_head")["id"])
+    assert shown == {"存在的问题": "超期未答复", "督办要求": "五日内书面反馈", "反馈期限（日）": "5"}
