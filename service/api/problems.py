@@ -35,6 +35,8 @@ _STATUS: dict[type[DomainError], int] = {
 
 
 _HTTP_DETAILS = {404: "请求的地址不存在", 405: "该地址不支持此请求方法"}
+# webargs' own words for a body it cannot parse.
+_WEBARGS_MESSAGES: dict[str, str] = {"Invalid JSON body.": "请求体不是有效的 JSON"}
 _HTTP_TITLES = {
     400: "请求格式错误",
     401: "未登录或登录已过期",
@@ -81,7 +83,7 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
             else:
                 flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_body"] = "；".join(messages)
+        flat[prefix or "_body"] = "；".join(_WEBARGS_MESSAGES.get(str(m), str(m)) for m in messages)
     elif isinstance(messages, list):
         for index, item in enumerate(messages):
             flat.update(_flatten(item, f"{prefix}.{index}"))

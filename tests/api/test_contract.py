@@ -294,3 +294,18 @@ def test_public_submission_accepts_received_at_but_the_server_receives_it(harnes
     detail = api.get(f"/api/v1/petitions/{item['id']}", user="assessor").get_json()
     assert datetime.fromisoformat(detail["received_at"]) == harness.clock.now()
     assert detail["channel"] == "online"
+
+
+def test_validation_messages_are_chinese_whatever_checks_them(harness: Harness) -> None:
+    api = harness.api
+    too_long = api.post("/api/v1/petitions", petition_body(title="长" * 300), user="registrar")
+    assert too_long.status_code == 422 and too_long.get_json()["errors"]["title"].startswith("长度")
+    wrong_choice = api.get("/api/v1/supervisions?status=zzz", user="supervisor")
+    assert wrong_choice.status_code == 422 and "须为以下之一" in wrong_choice.get_json()["errors"]["status"]
+    broken = api.client.post(
+        "/api/v1/petitions",
+        data="{not json",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {api.token('registrar')}"},
+    )
+    assert broken.status_code in (400, 422)
+    assert "请求体不是有效的 JSON" in broken.get_data(as_text=True)

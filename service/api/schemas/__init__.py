@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from service.clock import to_local
 
@@ -20,6 +20,23 @@ fields.AwareDateTime.default_error_messages.update(invalid_awareness="日期时�
 fields.Dict.default_error_messages.update(invalid="应为对象")
 fields.List.default_error_messages.update(invalid="应为列表")
 fields.Nested.default_error_messages.update(type="应为对象")
+# The validators' own messages, in Chinese like the rest (set before any schema builds its validators).
+validate.Length.message_min = "长度至少为 {min}"
+validate.Length.message_max = "长度不能超过 {max}"
+validate.Length.message_all = "长度应在 {min} 到 {max} 之间"
+validate.Length.message_equal = "长度应为 {equal}"
+validate.Range.message_gte, validate.Range.message_gt = "不小于", "大于"
+validate.Range.message_lte, validate.Range.message_lt = "不大于", "小于"
+validate.Range.message_min = "应{min_op} {{min}}"
+validate.Range.message_max = "应{max_op} {{max}}"
+validate.Range.message_all = "应{min_op} {{min}}，且{max_op} {{max}}"
+validate.OneOf.default_message = "须为以下之一：{choices}"
+validate.ContainsOnly.default_message = "所选项须在以下范围内：{choices}"
+validate.NoneOf.default_message = "不能取以下值：{values}"
+validate.Equal.default_message = "应等于 {other}"
+validate.Regexp.default_message = "格式不正确"
+validate.Email.default_message = "邮箱地址格式不正确"
+validate.URL.default_message = "网址格式不正确"
 
 
 class BaseSchema(Schema):
