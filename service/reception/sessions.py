@@ -56,10 +56,13 @@ class SessionPlan:
     topic: str | None = None
 
 
+def may_arrange(caller: Caller, leader: str) -> bool:
+    return caller.role in OFFICE_ROLES or (caller.role == LEADER and caller.username == leader)
+
+
 def _may_arrange(caller: Caller, leader: str) -> None:
-    if caller.role in OFFICE_ROLES or (caller.role == LEADER and caller.username == leader):
-        return
-    raise Forbidden("只有信访办或接访领导本人可以安排接访")
+    if not may_arrange(caller, leader):
+        raise Forbidden("只有信访办或接访领导本人可以安排接访")
 
 
 def create_session(session: Session, *, caller: Caller, plan: SessionPlan, now: datetime) -> ReceptionSession:

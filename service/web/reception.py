@@ -184,12 +184,14 @@ def session_page(session_id: int) -> str:
     row = sessions.get_session(db(), session_id)
     cases = sessions.cases_of_session(db(), row.id)
     user = context.current_user()
-    appointments = sessions.appointments_seen_by(db(), row, Caller(user.username, user.role))
+    caller = Caller(user.username, user.role)
+    appointments = sessions.appointments_seen_by(db(), row, caller)
     linked = {a.petition_id for a in appointments if a.petition_id} | {c.petition_id for c in cases}
     found = {p.id: p for p in db().scalars(select(Petition).where(Petition.id.in_(linked)))} if linked else {}
     return render_template(
         "reception/session.html",
         row=row,
+        may_arrange=sessions.may_arrange(caller, row.leader_username),
         appointments=appointments,
         cases=cases,
         petitions=found,
