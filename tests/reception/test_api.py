@@ -171,7 +171,7 @@ def test_a_report_stays_with_the_discipline_office_and_its_reporter_sealed_at_re
     page.login("auditor")
     read_only = page.text(f"/work/reception/sessions/{sid}")
     assert "王秘密" not in read_only
-    assert "/appointments\"" not in read_only and "/cancel" not in read_only  # no controls they cannot use
+    assert '/appointments"' not in read_only and "/cancel" not in read_only  # no controls they cannot use
 
     instruct = {"petition_id": pid, "department": "logistics", "text": "请后勤处核实处理并反馈。"}
     to_accused = api.post("/api/v1/reception/instructions", instruct, user="leader_cao")
