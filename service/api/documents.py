@@ -54,12 +54,9 @@ class TemplateUpdateSchema(BaseSchema):
 
 
 def _file(document: PetitionDocument, fmt: str) -> Response:
-    content = render.render_as(fmt, title=document.title, number=document.number, body=document.body)
-    name = f"{document.kind}-{document.id}.{fmt}"
+    found = render.notice_file(document, fmt)
     return Response(
-        content,
-        mimetype=render.FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        found.content, mimetype=found.mimetype, headers={"Content-Disposition": found.disposition}
     )
 
 

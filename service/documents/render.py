@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -82,6 +82,28 @@ def render_as(fmt: str, *, title: str, number: str, body: str) -> bytes:
     """The notice as `fmt` ("pdf" or "docx", the keys of FORMATS)."""
     make = to_pdf if fmt == "pdf" else to_docx
     return make(title=title, number=number, body=body)
+
+
+class Notice(Protocol):
+    id: int
+    kind: str
+    title: str
+    number: str
+    body: str
+
+
+@dataclass(frozen=True)
+class NoticeFile:
+    """A stored notice rendered for download, the same wherever it is served from."""
+
+    content: bytes
+    mimetype: str
+    disposition: str  # the Content-Disposition header: an attachment named <kind>-<id>.<fmt>
+
+
+def notice_file(notice: Notice, fmt: str) -> NoticeFile:
+    content = render_as(fmt, title=notice.title, number=notice.number, body=notice.body)
+    return NoticeFile(content, FORMATS[fmt], f'attachment; filename="{notice.kind}-{notice.id}.{fmt}"')
 
 
 def _font() -> str:

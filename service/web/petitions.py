@@ -68,13 +68,8 @@ def document(petition_id: int, document_id: int, fmt: str) -> Response:
     found = db().get(PetitionDocument, document_id)
     if found is None or found.petition_id != petition.id:
         raise Forbidden("该文书不属于此信访事项")
-    content = render.render_as(fmt, title=found.title, number=found.number, body=found.body)
-    name = f"{found.kind}-{found.id}.{fmt}"
-    return Response(
-        content,
-        mimetype=render.FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    file = render.notice_file(found, fmt)
+    return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
 
 def _registration_form(values: MultiDict[str, str], errors: dict[str, str]) -> str:

@@ -197,13 +197,8 @@ def document(document_id: int, fmt: str) -> Response:
     if not code:
         return redirect(url_for("web.portal.track_form"))
     found = notices.petitioner_document(db(), petitions.find_by_code(db(), code).id, document_id)
-    content = render.render_as(fmt, title=found.title, number=found.number, body=found.body)
-    name = f"{found.kind}-{found.id}.{fmt}"
-    return Response(
-        content,
-        mimetype=render.FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    file = render.notice_file(found, fmt)
+    return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
 
 @blp.post("/review")
