@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Harness, petition_body
+from tests.support import ApiClient
 from tests.web.support import WebClient
 
 
@@ -84,8 +85,8 @@ def test_a_registered_visit_names_the_duty_leader_and_a_leader_takes_a_case(lead
     assert api.petition(letter["id"])["case_leader"] is None
 
 
-def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
-    api = leaders.api
+def invited_session(api: ApiClient, *, capacity: int, topic: str) -> int:
+    """An invited reception (重点约访) with leader_cao, arranged by the office."""
     created = api.post(
         "/api/v1/reception/sessions",
         {
@@ -93,13 +94,19 @@ def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
             "leader": "leader_cao",
             "starts_at": "2026-03-05T14:30:00+08:00",
             "place": "行政楼 201",
-            "capacity": 1,
-            "topic": "长期未解决的职称评审问题",
+            "capacity": capacity,
+            "topic": topic,
         },
         user="assessor",
     )
     assert created.status_code == 201, created.get_json()
-    sid = created.get_json()["id"]
+    sid: int = created.get_json()["id"]
+    return sid
+
+
+def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
+    api = leaders.api
+    sid = invited_session(api, capacity=1, topic="长期未解决的职称评审问题")
     pid = api.register(petition_body(channel="reception"))["id"]
     booked = api.post(
         f"/api/v1/reception/sessions/{sid}/appointments",
@@ -141,19 +148,7 @@ def test_a_report_stays_with_the_discipline_office_and_its_reporter_sealed_at_re
 ) -> None:
     api = leaders.api
     pid = api.register(petition_body(channel="reception", request_type="report", category="ethics"))["id"]
-    created = api.post(
-        "/api/v1/reception/sessions",
-        {
-            "kind": "invited",
-            "leader": "leader_cao",
-            "starts_at": "2026-03-05T14:30:00+08:00",
-            "place": "行政楼 201",
-            "capacity": 2,
-            "topic": "举报线索",
-        },
-        user="assessor",
-    )
-    sid = created.get_json()["id"]
+    sid = invited_session(api, capacity=2, topic="举报线索")
     appointment = {"name": "王秘密", "phone": "13912345678", "topic": "举报", "petition_id": pid}
     assert (
         api.post(f"/api/v1/reception/sessions/{sid}/appointments", appointment, user="assessor").status_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import Harness, routed, signed_for
+from tests.support import ApiClient
 from tests.web.support import WebClient
 
 
@@ -18,15 +19,7 @@ def _context(web: WebClient, task_id: str) -> dict[str, str]:
 
 def test_the_leader_sees_the_extension_request_they_decide_on(web: WebClient, harness: Harness) -> None:
     api = harness.api
-    pid = signed_for(api)
-    api.complete(
-        pid,
-        "handle",
-        "logistics_handler",
-        findings="需调取承包合同",
-        extension_days=15,
-        extension_reason="需审计承包合同",
-    )
+    pid = _extension_asked(api, days=15)
     web.login("leader")
     shown = _context(web, api.task(pid, "approve_extension", "leader")["id"])
     assert shown["申请延期天数"] == "15" and shown["延期理由"] == "需审计承包合同"
@@ -96,16 +89,7 @@ def test_deadlines_read_by_their_rule_titles_and_units(web: WebClient, harness: 
 
 
 def test_a_limit_met_by_one_step_names_that_step(web: WebClient, harness: Harness) -> None:
-    api = harness.api
-    pid = signed_for(api)
-    api.complete(
-        pid,
-        "handle",
-        "logistics_handler",
-        findings="需调取合同",
-        extension_days=10,
-        extension_reason="需审计承包合同",
-    )
+    pid = _extension_asked(harness.api, days=10)
     web.login("assessor")
     page = web.text(f"/work/petitions/{pid}")
     row = re.search(r'<td title="D5">.*?</tr>', page, re.S)
@@ -136,3 +120,17 @@ def test_a_supervision_order_shows_why_and_preselects_no_ground_it_cannot_take(
     )
     shown = _context_as(web, "logistics_head", api.task(pid, "feedback", "logistics_head")["id"])
     assert shown == {"存在的问题": "超期未答复", "督办要求": "五日内书面反馈", "反馈期限（日）": "5"}
+
+
+def _extension_asked(api: ApiClient, *, days: int) -> int:
+    """A petition whose logistics handler, having handled it, asks for `days` more."""
+    pid = signed_for(api)
+    api.complete(
+        pid,
+        "handle",
+        "logistics_handler",
+        findings="需调取承包合同",
+        extension_days=days,
+        extension_reason="需审计承包合同",
+    )
+    return pid
