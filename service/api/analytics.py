@@ -17,6 +17,7 @@ from service.governance import access, metrics, report, snapshots
 from service.governance.export import XLSX, hot_issues_workbook, metrics_workbook
 from service.governance.hot_issues import find_hot_issues
 from service.governance.periods import KINDS, Period, period_from
+from service.petitions.access import Viewer
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="统计分析与热点问题")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -89,7 +90,8 @@ def hot_issues(query: dict[str, Any]) -> dict[str, Any]:
     department = access.department_scope(current_user(), query.get("department"))
     period = _period(query)
     found = find_hot_issues(session(), period, department=department, limit=query["limit"])
-    return {"period": period.as_dict(), "department": department, "items": [i.as_dict() for i in found]}
+    viewer = Viewer.of(current_user())
+    return {"period": period.as_dict(), "department": department, "items": [i.seen_by(viewer) for i in found]}
 
 
 @blp.route("/hot-issues.xlsx", methods=["GET"])
@@ -97,7 +99,8 @@ def hot_issues(query: dict[str, Any]) -> dict[str, Any]:
 def export_hot_issues(query: dict[str, Any]) -> Response:
     department = access.department_scope(current_user(), query.get("department"))
     found = find_hot_issues(session(), _period(query), department=department, limit=query["limit"])
-    return _download(hot_issues_workbook([i.as_dict() for i in found]), XLSX, "hot-issues.xlsx")
+    viewer = Viewer.of(current_user())
+    return _download(hot_issues_workbook([i.seen_by(viewer) for i in found]), XLSX, "hot-issues.xlsx")
 
 
 @blp.route("/snapshots", methods=["GET"])

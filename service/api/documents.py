@@ -77,8 +77,10 @@ def download(document_id: int, fmt: str) -> Response:
     document = session().get(PetitionDocument, document_id)
     if document is None:
         raise NotFound("文书不存在")
-    petitions.get_visible(session(), Viewer.of(current_user()), document.petition_id)
-    return _file(document, fmt)
+    viewer = Viewer.of(current_user())
+    petition = petitions.get_visible(session(), viewer, document.petition_id)
+    (readable,) = petitions.sealed_documents(viewer, petition, [document])
+    return _file(readable, fmt)
 
 
 def _own_petition(tracking_code: str) -> Petition:

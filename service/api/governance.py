@@ -21,7 +21,7 @@ from service.governance.periods import KINDS, period_from
 from service.governance.vocabulary import ITEM_STATUSES, TRACKS
 from service.identity.service import actor_for
 from service.petitions import service as petitions
-from service.petitions.access import Viewer
+from service.petitions.access import Viewer, shown_code
 
 blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="源头治理事项")
 
@@ -90,13 +90,14 @@ class ItemQuerySchema(BaseSchema):
 
 def _item_detail(item_id: int) -> dict[str, Any]:
     view = items.view_item(session(), item_id, now=services().clock.now())
+    viewer = Viewer.of(current_user())
     return {
         "item": ItemSchema().dump(view.item),
         "overdue": view.overdue,
         "petitions": [
             {
                 "id": p.id,
-                "tracking_code": p.tracking_code,
+                "tracking_code": shown_code(viewer, p.tracking_code),
                 "title": p.title,
                 "status": p.status,
                 "received_at": to_local(p.received_at).isoformat(),

@@ -75,8 +75,9 @@ def show(petition_id: int) -> dict[str, Any]:
 @blp.route("/<int:petition_id>/history", methods=["GET"])
 @blp.response(200, HistorySchema)
 def history(petition_id: int) -> dict[str, Any]:
-    petition = petitions.get_visible(session(), Viewer.of(current_user()), petition_id)
-    return {"items": petitions.history(session(), petition)}
+    viewer = Viewer.of(current_user())
+    petition = petitions.get_visible(session(), viewer, petition_id)
+    return {"items": petitions.history(session(), petition, viewer)}
 
 
 @blp.route("/<int:petition_id>/co-handling", methods=["POST"])

@@ -24,6 +24,7 @@ from service.governance.metrics import labels
 from service.governance.models import PetitionProfile
 from service.governance.periods import Period
 from service.governance.text import tf_idf
+from service.petitions.access import Viewer, shown_code
 from service.petitions.models import Category, Petition
 
 HOT_BURST = 2.5  # "hot": this many times more petitions in its busiest weeks than its share predicts
@@ -63,6 +64,14 @@ class HotIssue:
         data = {k: v for k, v in vars(self).items() if k != "petition_ids"}
         if with_ids:
             data["petition_ids"] = self.petition_ids
+        return data
+
+    def seen_by(self, viewer: Viewer) -> dict[str, Any]:
+        """as_dict, with the examples' tracking codes as `viewer` may see them."""
+        data = self.as_dict()
+        data["examples"] = [
+            e | {"tracking_code": shown_code(viewer, e["tracking_code"])} for e in self.examples
+        ]
         return data
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +20,13 @@ from sqlalchemy import ColumnElement, exists, select, true
 from sqlalchemy.orm import Session
 
 from service.identity.models import User
-from service.identity.roles import ADMIN, OFFICE_ROLES, REGISTER_ROLES, SEE_ALL_ROLES
+from service.identity.roles import ADMIN, HANDLER, HEAD, OFFICE_ROLES, REGISTER_ROLES, SEE_ALL_ROLES
 from service.petitions.models import Category, Petition, PetitionDepartment
 from service.petitions.sealing import Sealer
 
 FULL, MASKED, SEALED = "full", "masked", "sealed"
 SEALED_TEXT = "（已保密）"
+CODE_HIDDEN_ROLES = frozenset({HANDLER, HEAD})
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,29 @@ def may_view(session: Session, viewer: Viewer, petition: Petition) -> bool:
         )
         is not None
     )
+
+
+def may_see_code(viewer: Viewer) -> bool:
+    """The tracking code is the petitioner's key to the public side (progress, evaluation, 复查): the
+    departments handling a petition see only its first block, so none of them can rate its own work
+    or speak for the petitioner. The office issues the code; leaders and the auditor oversee."""
+    return viewer.role not in CODE_HIDDEN_ROLES
+
+
+def shown_code(viewer: Viewer, code: str) -> str:
+    return code if may_see_code(viewer) or not code else f"{code[:4]}-····-····"
+
+
+def sealed_code_in(viewer: Viewer, text: str, code: str) -> str:
+    """`text` (a notice, an event) with the petition's code as `viewer` may see it."""
+    return text if may_see_code(viewer) or not code else text.replace(code, shown_code(viewer, code))
+
+
+def sealed_json(viewer: Viewer, data: Any, code: str) -> Any:
+    """JSON-able `data` with the code sealed in every string, as sealed_code_in."""
+    if may_see_code(viewer) or not code:
+        return data
+    return json.loads(json.dumps(data, ensure_ascii=False).replace(code, shown_code(viewer, code)))
 
 
 def is_protected(session: Session, petition: Petition) -> bool:

@@ -272,11 +272,15 @@ def statutory_deadlines(session: Session, petition: Petition) -> list[DeadlineRe
 def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer) -> dict[str, Any]:
     deadlines = statutory_deadlines(session, petition)
     tasks = open_tasks_of(session, petition.id)
-    docs = session.scalars(
-        select(PetitionDocument)
-        .where(PetitionDocument.petition_id == petition.id)
-        .order_by(PetitionDocument.id)
-    ).all()
+    docs = sealed_documents(
+        viewer,
+        petition,
+        session.scalars(
+            select(PetitionDocument)
+            .where(PetitionDocument.petition_id == petition.id)
+            .order_by(PetitionDocument.id)
+        ).all(),
+    )
     duplicate_of = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
     view: dict[str, Any] = {
         "petition": petition,
@@ -297,6 +301,26 @@ def detail(session: Session, viewer: Viewer, petition: Petition, sealer: Sealer)
     return view
 
 
+def sealed_documents(
+    viewer: Viewer, petition: Petition, docs: Sequence[PetitionDocument]
+) -> Sequence[PetitionDocument]:
+    """The notices as `viewer` may read them: unattached copies with the tracking code sealed (in the
+    body and the number, which embeds it) for those who may not see it; stored notices never change."""
+    if access.may_see_code(viewer):
+        return docs
+    columns = [column.key for column in PetitionDocument.__table__.columns]
+    return [
+        PetitionDocument(
+            **{key: getattr(doc, key) for key in columns}
+            | {
+                field: access.sealed_code_in(viewer, getattr(doc, field), petition.tracking_code)
+                for field in ("body", "number", "title")
+            }
+        )
+        for doc in docs
+    ]
+
+
 def _step_titles(session: Session, deadlines: Sequence[DeadlineRecord]) -> dict[str, str]:
     """The step each deadline times, by title (D5 met by handling is not the whole matter met)."""
     task_ids = [record.task_id for record in deadlines if record.task_id]
@@ -314,10 +338,22 @@ def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:
     ).all()
 
 
-def history(session: Session, petition: Petition) -> Sequence[AuditEvent]:
-    return session.scalars(
+def history(session: Session, petition: Petition, viewer: Viewer | None = None) -> Sequence[AuditEvent]:
+    """The petition's events; for a `viewer` who may not see its tracking code, unattached copies
+    with the code sealed in their data."""
+    events = session.scalars(
         select(AuditEvent).where(AuditEvent.business_key == business_key(petition.id)).order_by(AuditEvent.id)
     ).all()
+    if viewer is None or access.may_see_code(viewer):
+        return events
+    columns = [column.key for column in AuditEvent.__table__.columns]
+    return [
+        AuditEvent(
+            **{key: getattr(event, key) for key in columns}
+            | {"data": access.sealed_json(viewer, event.data, petition.tracking_code)}
+        )
+        for event in events
+    ]
 
 
 # -- the public side ---------------------------------------------------------------------------------

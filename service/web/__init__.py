@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, redirect, url_for
 
 from service.identity.roles import ROLE_LABELS
+from service.petitions import access
 from service.web import context, errors, i18n, navigation, security
 
 
@@ -42,6 +43,7 @@ def register_web(app: Flask) -> None:
         "/favicon.ico", "favicon", lambda: redirect(url_for("web.static", filename="favicon.svg"))
     )
     web.context_processor(_page_globals)
+    app.jinja_env.filters["code"] = _code
     app.register_blueprint(web)
     app.teardown_appcontext(context.close_session)
 
@@ -54,6 +56,11 @@ def _page_globals() -> dict[str, Any]:
         "my_pages": navigation.pages_for(me),
         "rule_title": _rule_title,
     }
+
+
+def _code(code: str) -> str:
+    """A tracking code as the signed-in person may see it (access.shown_code)."""
+    return access.shown_code(context.viewer(), code) if context.signed_in_user() else code
 
 
 def _rule_title(rule_id: str) -> str:

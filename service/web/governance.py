@@ -56,7 +56,9 @@ def dashboard() -> str:
     period, department = _period(), _scope()
     now = services().clock.now()
     report = metrics.report(db(), period, now=now, department=department)
-    issues = [i.as_dict() for i in find_hot_issues(db(), period, department=department, limit=15)]
+    issues = [
+        i.seen_by(context.viewer()) for i in find_hot_issues(db(), period, department=department, limit=15)
+    ]
     found = items.list_items(db(), department=department, open_only=True)
     chart = {
         "departments": [
@@ -124,7 +126,7 @@ def export(table: str) -> Response:
         )
     elif table == "hot_issues":
         content = hot_issues_workbook(
-            [i.as_dict() for i in find_hot_issues(db(), period, department=department)]
+            [i.seen_by(context.viewer()) for i in find_hot_issues(db(), period, department=department)]
         )
     else:
         found = items.list_items(db(), department=department)

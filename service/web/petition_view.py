@@ -52,7 +52,7 @@ def petition_context(petition: Petition) -> dict[str, Any]:
     session = db()
     departments = petitions.department_names(session)
     detail = petitions.detail(session, context.viewer(), petition, services().sealer)
-    events = list(petitions.history(session, petition))
+    events = list(petitions.history(session, petition, context.viewer()))
     path = None
     if petition.process_instance_id:
         try:

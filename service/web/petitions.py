@@ -68,7 +68,8 @@ def document(petition_id: int, document_id: int, fmt: str) -> Response:
     found = db().get(PetitionDocument, document_id)
     if found is None or found.petition_id != petition.id:
         raise Forbidden("该文书不属于此信访事项")
-    file = render.notice_file(found, fmt)
+    (readable,) = petitions.sealed_documents(context.viewer(), petition, [found])
+    file = render.notice_file(readable, fmt)
     return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
 

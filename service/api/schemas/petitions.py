@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from flask import g
 from marshmallow import fields, validate
 
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.tasks import TaskSchema
 from service.clock import LOCAL_TZ
+from service.petitions import access
 from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION, STATUSES
 
 
@@ -91,9 +94,17 @@ class PetitionQuerySchema(BaseSchema):
     )
 
 
+class TrackingCode(fields.String):
+    """The code as the caller may see it: the handling departments get only its first block."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        user = g.get("user")
+        return access.shown_code(access.Viewer.of(user), value) if user is not None and value else value
+
+
 class PetitionSummarySchema(BaseSchema):
     id = fields.Integer()
-    tracking_code = fields.String()
+    tracking_code = TrackingCode()
     title = fields.String()
     channel = fields.String()
     request_type = fields.String()

@@ -1,0 +1,49 @@
+"""The tracking code is the petitioner's key to the public side (progress, evaluation, 复查): the
+departments handling a petition see only its first block, anywhere they look."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from tests.conftest import Harness, handled_and_served, routed
+from tests.web.support import WebClient
+
+
+def test_the_handling_department_never_sees_the_whole_code(harness: Harness) -> None:
+    api = harness.api
+    pid = routed(api)
+    code = api.petition(pid)["tracking_code"]  # the office sees it: it gives it to the petitioner
+    masked = f"{code[:4]}-····-····"
+    handled_and_served(api, pid)
+    for user in ("logistics_handler", "logistics_head"):
+        assert api.petition(pid, user=user)["tracking_code"] == masked
+        for url in (
+            f"/api/v1/petitions/{pid}",
+            "/api/v1/petitions",
+            f"/api/v1/petitions/{pid}/history",
+            f"/api/v1/petitions/{pid}/documents",
+        ):
+            text = api.get(url, user=user).get_data(as_text=True)
+            assert code not in text, (user, url)
+        documents = api.get(f"/api/v1/petitions/{pid}/documents", user=user).get_json()["items"]
+        notice = next(d for d in documents if d["kind"] == "acceptance_notice")
+        assert notice["number"].endswith(f"{masked}-1")  # a notice's number embeds the code
+        download = api.get(f"/api/v1/documents/{notice['id']}.docx", user=user)
+        words = "\n".join(p.text for p in Document(io.BytesIO(download.data)).paragraphs)
+        assert code not in words and masked in words
+    web = WebClient(api.client)
+    web.login("logistics_handler")
+    for url in (f"/work/petitions/{pid}", "/work/petitions", "/work/tasks?scope=everyone"):
+        assert code not in web.text(url), url
+
+
+def test_the_office_and_leaders_see_the_code_and_the_petitioner_still_uses_it(harness: Harness) -> None:
+    api = harness.api
+    pid = routed(api)
+    code = api.petition(pid)["tracking_code"]
+    assert "-····-" not in code
+    assert api.petition(pid, user="leader")["tracking_code"] == code
+    handled_and_served(api, pid)
+    assert api.get(f"/api/v1/public/petitions/{code}").status_code == 200
