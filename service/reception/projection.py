@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from service.clock import LOCAL_TZ
 from service.engine.commands import CompleteTask, StartInstance
 from service.engine.runtime import Outcome
+from service.identity.models import User
+from service.identity.roles import LEADER
 from service.notifications.models import Notification
 from service.petitions.models import Petition
 from service.petitions.projection import petition_id_of
@@ -117,20 +119,33 @@ def _alert_if_screened_urgent(
     if not screened or petition is None:
         return
     day = outcome.now.astimezone(LOCAL_TZ).date()
-    leader = roster.duty_leader_on(session, day)
-    if leader is None:
+    # Art. 25 wants a leader told at once: the one on duty; on a day nobody is (a weekend), the
+    # leader who owns the case, else every school leader.
+    duty = roster.duty_leader_on(session, day)
+    owner = None if duty else ownership.case_leader_of(session, petition_id)
+    leaders = [duty] if duty else [owner] if owner else _school_leaders(session)
+    if not leaders:
         outcome.record("petition.urgent_unalerted", actor="system", duty_date=day)
         return
-    session.add(
+    session.add_all(
         Notification(
             recipient=leader,
             kind=KIND_URGENT,
             title=f"紧急信访事项：{petition.title}",
-            body=f"{petition.tracking_code} 经研判为紧急事项，请值班校领导即时关注。",
+            body=f"{petition.tracking_code} 经研判为紧急事项，请{'值班' if duty else ''}校领导即时关注。",
             link=f"/work/petitions/{petition_id}",
             petition_id=petition_id,
             business_key=outcome.instance.business_key,
             created_at=outcome.now,
         )
+        for leader in leaders
     )
-    outcome.record("petition.urgent_alerted", actor="system", leader=leader, duty_date=day)
+    reached = "duty" if duty else "case_leader" if owner else "all_leaders"
+    outcome.record(
+        "petition.urgent_alerted", actor="system", leader=", ".join(leaders), reached=reached, duty_date=day
+    )
+
+
+def _school_leaders(session: Session) -> list[str]:
+    found = select(User.username).where(User.role == LEADER, User.active.is_(True)).order_by(User.username)
+    return list(session.scalars(found))

@@ -38,8 +38,8 @@ ACTION_LABELS: dict[str, str] = {
     "petition.routed": "派单",
     "petition.merged": "合并重复件",
     "petition.supervised": "督办",
-    "petition.urgent_alerted": "紧急事项，已即时提醒当日值班校领导",
-    "petition.urgent_unalerted": "紧急事项，但当日无值班校领导",
+    "petition.urgent_alerted": "紧急事项，已即时提醒校领导",
+    "petition.urgent_unalerted": "紧急事项，但没有可提醒的校领导",
     # tasks and process instances (the engine)
     "task.created": "生成待办",
     "task.claimed": "认领待办",

@@ -153,9 +153,22 @@ def test_an_urgent_screening_alerts_the_leader_on_duty_at_once(leaders: Harness)
     assert "petition.urgent_alerted" in [h["action"] for h in history]
 
 
-def test_an_urgent_screening_with_no_one_on_duty_is_recorded(leaders: Harness) -> None:
+def test_an_urgent_screening_with_no_one_on_duty_alerts_every_school_leader(leaders: Harness) -> None:
     api = leaders.api
     urgent = api.register(petition_body())["id"]
     api.complete(urgent, "screening", "assessor", decision="accept", urgency="urgent")
+    for leader in ("leader", "leader_cao", "leader_li"):  # no duty leader, no case leader: all of them
+        inbox = api.get("/api/v1/notifications", user=leader).get_json()["items"]
+        assert [(n["kind"], n["petition_id"]) for n in inbox] == [("urgent_petition", urgent)], leader
     history = api.get(f"/api/v1/petitions/{urgent}/history", user="assessor").get_json()["items"]
-    assert "petition.urgent_unalerted" in [h["action"] for h in history]
+    alerted = next(h for h in history if h["action"] == "petition.urgent_alerted")
+    assert alerted["data"]["reached"] == "all_leaders"
+
+
+def test_an_urgent_screening_with_no_one_on_duty_alerts_the_case_leader(leaders: Harness) -> None:
+    api = leaders.api
+    urgent = api.register(petition_body())["id"]
+    take(leaders, urgent, Caller("leader_li", "leader"))
+    api.complete(urgent, "screening", "assessor", decision="accept", urgency="urgent")
+    assert api.get("/api/v1/notifications", user="leader_li").get_json()["items"]
+    assert not api.get("/api/v1/notifications", user="leader_cao").get_json()["items"]
