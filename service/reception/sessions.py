@@ -81,6 +81,8 @@ def create_session(session: Session, *, caller: Caller, plan: SessionPlan, now: 
         errors["department"] = "带案下访须写明走访的单位"
     if plan.department and session.get(Department, plan.department) is None:
         errors["department"] = f"未知部门：{plan.department}"
+    if plan.starts_at < now:
+        errors["starts_at"] = "接访时间不能早于现在"
     if errors:
         raise Invalid("接访安排有误", errors=errors)
     row = ReceptionSession(
@@ -232,6 +234,8 @@ def close_appointment(
         raise Conflict("该预约已处理")
     if status not in (ATTENDED, NO_SHOW, CANCELLED):
         raise Invalid("状态有误", errors={"status": "应为 attended、no_show 或 cancelled"})
+    if status in (ATTENDED, NO_SHOW) and now < row.starts_at:
+        raise Conflict("接访尚未开始：到访或未到须在接访开始后登记")
     appointment.status, appointment.outcome, appointment.updated_at = status, outcome, now
     linked = petition_id or appointment.petition_id
     if status == ATTENDED and linked is not None:
@@ -295,6 +299,8 @@ def record_session(
     _may_arrange(caller, row.leader_username)
     if row.status == CANCELLED:
         raise Conflict("已取消的接访不能记录")
+    if now < row.starts_at:
+        raise Conflict("接访尚未开始，不能记录")
     if not record.strip():
         raise Invalid("请填写接访记录", errors={"record": "不能为空"})
     row.status, row.record, row.held_at = HELD, record.strip(), row.held_at or now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.conftest import Harness, petition_body
 from tests.support import ApiClient
 from tests.web.support import WebClient
@@ -118,6 +120,12 @@ def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
         f"/api/v1/reception/sessions/{sid}/appointments", {"name": "李四", "topic": "同上"}, user="assessor"
     )
     assert full.status_code == 409
+    early = {"status": "attended", "outcome": "交办人事处"}
+    too_soon = api.post(
+        f"/api/v1/reception/appointments/{booked.get_json()['id']}/close", early, user="leader_cao"
+    )
+    assert too_soon.status_code == 409  # attended before the session began? no
+    leaders.clock.advance(timedelta(days=3, hours=6))  # the session, 03-05 14:30, has begun
     closed = api.post(
         f"/api/v1/reception/appointments/{booked.get_json()['id']}/close",
         {"status": "attended", "outcome": "交办人事处"},
@@ -138,7 +146,8 @@ def test_sessions_appointments_and_instructions(leaders: Harness) -> None:
         user="leader_cao",
     )
     assert instructed.status_code == 201, instructed.get_json()
-    assert instructed.get_json()["feedback_due_at"] == "2026-03-11T23:59:59+08:00"
+    # 7 working days from the instruction (given 03-05 evening, after the session)
+    assert instructed.get_json()["feedback_due_at"] == "2026-03-16T23:59:59+08:00"
     listed = api.get(f"/api/v1/reception/instructions?petition_id={pid}", user="assessor").get_json()["items"]
     assert [i["status"] for i in listed] == ["open"]
 

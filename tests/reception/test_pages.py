@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.conftest import Harness, petition_body
 from tests.web.support import WebClient
 
@@ -58,6 +60,7 @@ def test_a_session_is_arranged_booked_and_recorded_on_the_page(leaders: Harness)
     web.post(f"{url}/appointments", {"name": "张三", "phone": "13800000000", "topic": "宿舍维修"})
     page = web.text(url)
     assert "张三" in page and "已预约" in page
+    leaders.clock.advance(timedelta(days=2, hours=1))  # the session, 03-04 09:00, has taken place
     web.post(f"{url}/record", {"record": "接待一人，交后勤处办理"})
     assert "接待一人，交后勤处办理" in web.text(url)
     assert "领导接访安排" in web.text("/work/reception/sessions")

@@ -3,7 +3,7 @@ visits with cases, the session record, and a leader's instruction followed up wi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -102,8 +102,9 @@ def test_the_receiving_leader_is_named_on_the_case_unless_another_leader_took_it
             now=leaders.clock.now(),
         )
     sid = plan(leaders)
-    for pid in (first, packaged):
-        appointment = book(leaders, sid, "张三", petition_id=pid)
+    booked = [book(leaders, sid, "张三", petition_id=pid) for pid in (first, packaged)]
+    leaders.clock.advance(timedelta(days=2, hours=1))  # into the session (03-04 09:00)
+    for appointment in booked:
         with leaders.db.transaction() as session:
             sessions.close_appointment(
                 session,
@@ -125,6 +126,11 @@ def test_a_field_visit_takes_cases_along_and_its_record_names_the_leader(leaders
     sid = plan(leaders, kind="field", department="logistics", topic="后勤服务集中问题")
     with leaders.db.transaction() as session:
         sessions.add_case(session, caller=CAO, session_id=sid, petition_id=pid, note="现场查看二食堂")
+    with leaders.db.transaction() as session, pytest.raises(Conflict, match="尚未开始"):
+        sessions.record_session(
+            session, caller=CAO, session_id=sid, record="提前记录", now=leaders.clock.now()
+        )
+    leaders.clock.advance(timedelta(days=2, hours=1))
     with leaders.db.transaction() as session:
         row = sessions.record_session(
             session, caller=CAO, session_id=sid, record="现场协调，限期整改", now=leaders.clock.now()
@@ -187,3 +193,9 @@ def test_an_instruction_is_fed_back_within_seven_working_days_and_read_by_the_le
         "logistics_head",
     )
     assert leaders.api.petition(pid)["status"] == "screening"  # the petition's own process is untouched
+
+
+def test_a_session_cannot_be_planned_in_the_past(leaders: Harness) -> None:
+    with pytest.raises(Invalid) as refused:
+        plan(leaders, starts_at=datetime(2020, 1, 1, 9, tzinfo=LOCAL_TZ))
+    assert "starts_at" in refused.value.errors
