@@ -108,6 +108,7 @@ def test_a_supervision_order_shows_why_and_preselects_no_ground_it_cannot_take(
     web.login("supervisor")
     shown = _context(web, order["id"])
     assert shown["发起督办的缘由"] == "群众多次来电催办" and shown["承办部门"] == "后勤处"
+    assert "依据：下达督办单" in web.text(f"/work/tasks/{order['id']}")  # its own rule, not 作出受理决定
     api.complete(
         pid,
         "issue_order",
