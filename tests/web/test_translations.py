@@ -21,6 +21,7 @@ from service.reception import sessions
 from service.reception.service import KIND_LABELS
 from service.web import i18n
 from service.web.present import DEADLINE_STATUSES
+from tests.conftest import Harness, petition_body
 from tests.web.support import WebClient
 
 WEB = i18n.TRANSLATIONS.parent
@@ -28,6 +29,9 @@ TEMPLATES = [("**/templates/**.html", "jinja2"), ("**/governance_templates/**.ht
 # The vocabularies whose labels templates print with _(…).
 LABELS: list[Mapping[str, str]] = [
     petitions.STATUSES,
+    petitions.CHANNELS,
+    petitions.REQUEST_TYPES,
+    petitions.PETITIONER_KINDS,
     petitions.SUPERVISION_STATUSES,
     petitions.SUPERVISION_STAGES,
     petitions.REVIEW_VIA,
@@ -102,3 +106,15 @@ def test_the_new_pages_read_in_english(web: WebClient, url: str, expected: list[
     html = web.text(url)
     for text in expected:
         assert text in html, text
+
+
+def test_a_petition_reads_in_english_down_to_its_channel_type_and_status(
+    web: WebClient, harness: Harness
+) -> None:
+    pid = harness.api.register(petition_body())["id"]
+    web.login("assessor")
+    web.get(f"/lang/en?next=/work/petitions/{pid}")
+    html = web.text(f"/work/petitions/{pid}")
+    for text in ("Letter", "Complaint", "Student"):
+        assert text in html, text
+    assert "来信" not in html and "投诉" not in html
