@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,10 +97,25 @@ def sealed_code_in(viewer: Viewer, text: str, code: str) -> str:
 
 
 def sealed_json(viewer: Viewer, data: Any, code: str) -> Any:
-    """JSON-able `data` with the code sealed in every string, as sealed_code_in."""
+    """JSON-able `data` with the code sealed in every string, as sealed_code_in, and any other
+    petition's code that stands as a value of its own (a merge's target) sealed too."""
     if may_see_code(viewer) or not code:
         return data
-    return json.loads(json.dumps(data, ensure_ascii=False).replace(code, shown_code(viewer, code)))
+    sealed = json.loads(json.dumps(data, ensure_ascii=False).replace(code, shown_code(viewer, code)))
+    return _seal_code_values(viewer, sealed)
+
+
+_CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+def _seal_code_values(viewer: Viewer, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _seal_code_values(viewer, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_seal_code_values(viewer, item) for item in value]
+    if isinstance(value, str) and _CODE.fullmatch(value.strip().upper()):
+        return shown_code(viewer, value.strip().upper())
+    return value
 
 
 def is_protected(session: Session, petition: Petition) -> bool:

@@ -47,3 +47,22 @@ def test_the_office_and_leaders_see_the_code_and_the_petitioner_still_uses_it(ha
     assert api.petition(pid, user="leader")["tracking_code"] == code
     handled_and_served(api, pid)
     assert api.get(f"/api/v1/public/petitions/{code}").status_code == 200
+
+
+def test_event_data_seals_the_petitions_code_and_any_code_standing_alone() -> None:
+    from service.petitions.access import Viewer, sealed_json
+
+    handler, office = Viewer("h", "handler", "logistics"), Viewer("a", "assessor", "office")
+    data = {
+        "number": "受告〔2026〕ABCD-EFGH-JKLM-1",
+        "duplicate_of": "wxyz-2345-6789",  # as typed at screening
+        "task_id": "3f2b8c1e-1234-5678-9abc-def012345678",
+        "nested": [{"into": "QRST-UVWX-YZ23"}],
+    }
+    assert sealed_json(handler, data, "ABCD-EFGH-JKLM") == {
+        "number": "受告〔2026〕ABCD-····-····-1",
+        "duplicate_of": "WXYZ-····-····",
+        "task_id": "3f2b8c1e-1234-5678-9abc-def012345678",
+        "nested": [{"into": "QRST-····-····"}],
+    }
+    assert sealed_json(office, data, "ABCD-EFGH-JKLM") == data
