@@ -124,6 +124,10 @@ def validate_submission(schema: Mapping[str, Any], data: Any) -> dict[str, str]:
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        if error.validator == "additionalProperties":  # each field the form does not have, by name
+            for extra in _extra_fields(error):
+                errors.setdefault(_join([*error.absolute_path, extra]), "此表单没有这一项，不能提交")
+            continue
         path, message = _describe(error, schema)
         errors.setdefault(path, message)
     return errors
@@ -161,8 +165,6 @@ def _describe(error: ValidationError, schema: Mapping[str, Any]) -> tuple[str, s
         return where, f"{title}不能大于 {expected}"
     if keyword in ("minimum", "exclusiveMinimum"):
         return where, f"{title}不能小于 {expected}"
-    if keyword == "additionalProperties":
-        return where, f"不允许的字段：{', '.join(_extra_fields(error))}"
     if keyword in ("maxItems", "minItems"):
         return where, f"{title}的项数应{'不多于' if keyword == 'maxItems' else '不少于'} {expected}"
     if keyword == "uniqueItems":

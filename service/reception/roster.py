@@ -109,11 +109,12 @@ def generate_roster(
     return rows
 
 
-def _check_leaders(session: Session, usernames: list[str]) -> list[str]:
+def _check_leaders(session: Session, usernames: list[str], *, field: str = "leaders") -> list[str]:
+    """The usernames, if each is an active school leader; else Invalid on `field` (the form's name)."""
     if not usernames:
-        raise Invalid("没有可排班的校领导", errors={"leaders": "至少需要一名校领导"})
+        raise Invalid("没有可排班的校领导", errors={field: "至少需要一名校领导"})
     if len(set(usernames)) != len(usernames):
-        raise Invalid("排班领导有误", errors={"leaders": "同一位领导不能重复出现"})
+        raise Invalid("排班领导有误", errors={field: "同一位领导不能重复出现"})
     known = set(
         session.scalars(
             select(User.username).where(
@@ -123,7 +124,7 @@ def _check_leaders(session: Session, usernames: list[str]) -> list[str]:
     )
     missing = [u for u in usernames if u not in known]
     if missing:
-        raise Invalid("排班领导有误", errors={"leaders": f"不是在职的校领导：{'、'.join(missing)}"})
+        raise Invalid("排班领导有误", errors={field: f"不是在职的校领导：{'、'.join(missing)}"})
     return usernames
 
 
@@ -164,7 +165,7 @@ def assign_day(
     session: Session, *, editor: Editor, day: date, leader: str, note: str | None, now: datetime
 ) -> DutyDay:
     editor.check()
-    _check_leaders(session, [leader])
+    _check_leaders(session, [leader], field="leader")
     row = session.scalar(select(DutyDay).where(DutyDay.duty_date == day))
     before = row.leader_username if row else None
     if row is None:

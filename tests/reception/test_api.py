@@ -41,6 +41,12 @@ def test_roster_generate_swap_and_duty(leaders: Harness) -> None:
         headers={"Authorization": f"Bearer {api.token('assessor')}"},
     )
     assert put.status_code == 200 and put.get_json()["leader"] == "leader_pan"
+    not_a_leader = api.client.put(
+        "/api/v1/reception/roster/2026-03-08",
+        json={"leader": "logistics_head"},
+        headers={"Authorization": f"Bearer {api.token('assessor')}"},
+    )
+    assert not_a_leader.status_code == 422 and "leader" in not_a_leader.get_json()["errors"]  # the field sent
     week = api.get("/api/v1/reception/roster?from=2026-03-01&to=2026-03-08", user="leader_cao").get_json()[
         "items"
     ]
