@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Connection
@@ -52,6 +52,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 def table_of(model: type[Base]) -> Table:
     """A mapped class's Table, for plain Core statements on hot paths (no ORM bulk machinery)."""
     return cast(Table, model.__table__)
+
+
+def column_values(row: Base) -> dict[str, Any]:
+    """A mapped row's column values, by attribute name."""
+    return {column.key: getattr(row, column.key) for column in table_of(type(row)).columns}
+
+
+Row = TypeVar("Row", bound=Base)
+
+
+def detached_copy(row: Row, **changes: Any) -> Row:
+    """An unattached copy of a mapped row with some values replaced (what a reader may see, sealed):
+    no session knows it, so nothing of it is ever written back."""
+    return type(row)(**column_values(row) | changes)
 
 
 AfterCommit = Callable[[], None]

@@ -15,8 +15,8 @@ from service.api.schemas.tasks import (
     TaskQuerySchema,
     TaskSchema,
 )
+from service.db import column_values
 from service.engine.commands import ClaimTask, CompleteTask, Recuse
-from service.engine.models import HumanTask
 from service.identity.service import actor_for
 from service.petitions import tasks
 
@@ -44,8 +44,7 @@ def show(task_id: str) -> dict[str, Any]:
     row, _ = tasks.get_task(session(), current_user(), task_id)
     runtime = services().runtime
     schema, title = runtime.forms.of_task(session(), row)
-    attributes = {column.key: getattr(row, column.key) for column in HumanTask.__table__.columns}
-    return attributes | {
+    return column_values(row) | {
         "form_schema": schema,
         "form_title": title,
         "data": runtime.task_data(session(), row),

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.db import table_of
+from service.db import column_values, table_of
 from service.engine.calendar import Deadline, as_moment
 from service.engine.models import (
     TASK_CANCELLED,
@@ -128,8 +128,7 @@ def _known(workflow: BpmnWorkflow, task_id: str) -> bool:
 
 def _columns(row: HumanTask | DeadlineRecord) -> dict[str, Any]:
     """The row's values for an INSERT (an unset autoincrement key is left to the database)."""
-    values = {column.key: getattr(row, column.key) for column in row.__table__.columns}
-    return {key: value for key, value in values.items() if value is not None or key != "id"}
+    return {key: value for key, value in column_values(row).items() if value is not None or key != "id"}
 
 
 def _new_task(

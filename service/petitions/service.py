@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
 from service.clock import Clock
+from service.db import detached_copy
 from service.engine.commands import Actor, StartInstance
 from service.engine.models import TASK_OPEN, DeadlineRecord, HumanTask
 from service.engine.runtime import Runtime
@@ -308,14 +309,13 @@ def sealed_documents(
     body and the number, which embeds it) for those who may not see it; stored notices never change."""
     if access.may_see_code(viewer):
         return docs
-    columns = [column.key for column in PetitionDocument.__table__.columns]
     return [
-        PetitionDocument(
-            **{key: getattr(doc, key) for key in columns}
-            | {
+        detached_copy(
+            doc,
+            **{
                 field: access.sealed_code_in(viewer, getattr(doc, field), petition.tracking_code)
                 for field in ("body", "number", "title")
-            }
+            },
         )
         for doc in docs
     ]
@@ -346,12 +346,8 @@ def history(session: Session, petition: Petition, viewer: Viewer | None = None) 
     ).all()
     if viewer is None or access.may_see_code(viewer):
         return events
-    columns = [column.key for column in AuditEvent.__table__.columns]
     return [
-        AuditEvent(
-            **{key: getattr(event, key) for key in columns}
-            | {"data": access.sealed_json(viewer, event.data, petition.tracking_code)}
-        )
+        detached_copy(event, data=access.sealed_json(viewer, event.data, petition.tracking_code))
         for event in events
     ]
 

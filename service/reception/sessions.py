@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.clock import LOCAL_TZ
+from service.db import detached_copy
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.identity.models import Department, User
 from service.identity.roles import LEADER, OFFICE_ROLES
@@ -148,8 +149,7 @@ def appointments_seen_by(session: Session, row: ReceptionSession, caller: Caller
 
 
 def _sealed(appointment: Appointment) -> Appointment:
-    values = {column.key: getattr(appointment, column.key) for column in Appointment.__table__.columns}
-    return Appointment(**values | {"petitioner_name": SEALED_NAME, "petitioner_phone": None})
+    return detached_copy(appointment, petitioner_name=SEALED_NAME, petitioner_phone=None)
 
 
 def cases_of_session(session: Session, session_id: int) -> Sequence[SessionCase]:
