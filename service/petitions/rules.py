@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -33,14 +34,23 @@ def check_screening(session: Session, task: HumanTask, data: Mapping[str, Any]) 
     return {}
 
 
-class ObjectionWindow:
-    """Art. 23 ¶3 (D4): an item transferred by another body that is outside the university's remit
-    is objected to (its screening `redirect`) within 5 工作日 of receipt, naming that body; after
-    that the university accepts it or decides otherwise."""
+class _WindowCheck:
+    """A submission checked against a deadline rule: it needs the clock and the current calendar."""
 
     def __init__(self, clock: Clock, calendar: Callable[[], BusinessCalendar]) -> None:
         self._clock = clock
         self._calendar = calendar
+
+    def _closed_at(self, rule: str, start: datetime) -> datetime | None:
+        """The end of `rule`'s window from `start`, if that has passed; None while it is open."""
+        limit = self._calendar().deadline(rule, start).due_at
+        return limit if self._clock.now() > limit else None
+
+
+class ObjectionWindow(_WindowCheck):
+    """Art. 23 ¶3 (D4): an item transferred by another body that is outside the university's remit
+    is objected to (its screening `redirect`) within 5 工作日 of receipt, naming that body; after
+    that the university accepts it or decides otherwise."""
 
     def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
         if data.get("decision") != "redirect":
@@ -51,31 +61,27 @@ class ObjectionWindow:
         errors = {}
         if len(str(data.get("transfer_sender") or "").strip()) < 2:
             errors["transfer_sender"] = "对转送、交办事项提出异议，须写明转送/交办机关"
-        limit = self._calendar().deadline("D4", petition.received_at).due_at
-        if self._clock.now() > limit:
-            until = f"{to_local(limit):%Y-%m-%d}"
+        closed = self._closed_at("D4", petition.received_at)
+        if closed is not None:
+            until = f"{to_local(closed):%Y-%m-%d}"
             errors["decision"] = (
                 f"已超过提出异议的期限（收到之日起5个工作日，至 {until}）：请受理或作其他结论"
             )
         return errors
 
 
-class ReturnWindow:
+class ReturnWindow(_WindowCheck):
     """A department returns (退单) a dispatched item within 2 工作日 of the dispatch (DOMAIN.md §9, rule
     RETURN); after that the first-receiving department (首接) signs for it and handles it."""
-
-    def __init__(self, clock: Clock, calendar: Callable[[], BusinessCalendar]) -> None:
-        self._clock = clock
-        self._calendar = calendar
 
     def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
         if data.get("sign_result") != "return":
             return {}
-        limit = self._calendar().deadline("RETURN", task.created_at).due_at
-        if self._clock.now() <= limit:
+        closed = self._closed_at("RETURN", task.created_at)
+        if closed is None:
             return {}
         return {
-            "sign_result": f"已超过退单时限（派单后2个工作日内，至 {to_local(limit):%Y-%m-%d %H:%M}）："
+            "sign_result": f"已超过退单时限（派单后2个工作日内，至 {to_local(closed):%Y-%m-%d %H:%M}）："
             "请签收办理，确需调整的请与信访办联系"
         }
 
