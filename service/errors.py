@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 # Where the web side registers, in `app.extensions`, how an HTTP error outside /api/ becomes a page.
 PAGE_ERRORS = "petitionflow.page_errors"
+
+
+def written_description(error: Any) -> str | None:
+    """An HTTP error's description when our code wrote one; None for werkzeug's stock English text."""
+    description: str | None = error.description
+    return description if description != type(error).description else None
 
 
 class DomainError(Exception):

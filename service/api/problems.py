@@ -19,6 +19,7 @@ from service.errors import (
     ProcedureError,
     TooManyRequests,
     Unauthorized,
+    written_description,
 )
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def install(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         errors = _flatten(data.get("messages")) if data.get("messages") else None
         title = _HTTP_TITLES.get(status, error.name)
-        own = error.description if error.description != type(error).description else None
+        own = written_description(error)
         detail = "请求数据未通过校验" if errors else (own or _HTTP_DETAILS.get(status, title))
         return problem(status, title, detail, errors)
 

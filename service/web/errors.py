@@ -18,6 +18,7 @@ from service.errors import (
     NotFound,
     TooManyRequests,
     Unauthorized,
+    written_description,
 )
 from service.web.context import LoginRequired
 
@@ -45,7 +46,7 @@ def render_error(status: int, title: str, detail: str) -> tuple[str, int]:
 def render_http_error(error: HTTPException) -> tuple[str, int]:
     """werkzeug's own English description gives way to ours; a description we wrote stays."""
     status = error.code or 500
-    own = error.description if error.description != type(error).description else None
+    own = written_description(error)
     return render_error(
         status, _HTTP_TITLES.get(status, "请求无法完成"), own or _HTTP_DETAILS.get(status, "")
     )
