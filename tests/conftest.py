@@ -184,16 +184,24 @@ def signed_for(api: ApiClient, **body: Any) -> int:
     return pid
 
 
+DRAFT_TEXT = "经核实，情况说明如下：价格已恢复。"
+
+
+def draft_reply(api: ApiClient, pid: int, *, outcome: str = "explain", text: str = DRAFT_TEXT) -> None:
+    """The logistics handler drafts the reply (the handling step is done)."""
+    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome=outcome, reply_text=text)
+
+
 def serve_reply(
     api: ApiClient,
     pid: int,
     *,
     outcome: str = "explain",
-    text: str = "经核实，情况说明如下：价格已恢复。",
+    text: str = DRAFT_TEXT,
     delivery: str = "in_person",
 ) -> None:
     """A logistics reply drafted, signed off and served (the handling step is done)."""
-    api.complete(pid, "draft_reply", "logistics_handler", reply_outcome=outcome, reply_text=text)
+    draft_reply(api, pid, outcome=outcome, text=text)
     api.complete(pid, "head_signoff", "logistics_head", approval="approve")
     api.complete(pid, "serve_reply", "logistics_handler", delivery_method=delivery)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Harness, petition_body, signed_for
+from tests.conftest import Harness, draft_reply, petition_body, signed_for
 from tests.support import ApiClient
 
 
@@ -43,13 +43,7 @@ def test_a_rejected_request_changes_nothing(harness: Harness) -> None:
     assert api.get(f"/api/v1/petitions/{pid}", user="academic_handler").status_code == 403
     assert api.get(f"/api/v1/tasks?petition_id={pid}", user="academic_handler").get_json()["items"] == []
     api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    api.complete(
-        pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="explain",
-        reply_text="经核实，情况说明如下：价格已恢复。",
-    )
+    draft_reply(api, pid)
     assert api.petition(pid)["status"] == "reply_review"  # nothing left to wait for
 
 

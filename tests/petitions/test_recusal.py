@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.audit.models import AuditEvent
-from tests.conftest import Harness, add_user, routed
+from tests.conftest import Harness, add_user, draft_reply, routed
 
 
 def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matter_again(
@@ -67,13 +67,7 @@ def test_stepping_aside_covers_every_process_of_the_petition(harness: Harness) -
     )
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
     api.complete(pid, "handle", "logistics_handler", findings="已核实")
-    api.complete(
-        pid,
-        "draft_reply",
-        "logistics_handler",
-        reply_outcome="explain",
-        reply_text="经核实，情况说明如下：价格已恢复。",
-    )
+    draft_reply(api, pid)
     signoff = api.task(pid, "head_signoff", deputy)
     assert api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_head").get_json()["items"] == []
     assert api.post(f"/api/v1/tasks/{signoff['id']}/claim", user="logistics_head").status_code == 403
