@@ -106,6 +106,8 @@ class PetitionProjection:
         if variables.get("satisfaction"):
             petition.satisfaction = variables["satisfaction"]
             petition.evaluation_comment = variables.get("follow_up_comment")
+        elif variables.get("feedback_result"):  # 检举控告类: the result is fed back, not rated
+            petition.evaluation_comment = variables.get("follow_up_comment")
         if isinstance(variables.get("extended_by"), int):
             petition.extension_days = variables["extended_by"]
 

@@ -93,6 +93,16 @@ def check_draft_reply(session: Session, task: HumanTask, data: Mapping[str, Any]
     return {}
 
 
+def check_report_feedback(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
+    """An anonymous reporter cannot be told in person: the result waits behind the tracking code."""
+    if data.get("feedback_result") != "told":
+        return {}
+    petition = petition_of_task(session, task)
+    if petition is not None and petition.anonymous:
+        return {"feedback_result": "匿名举报无法直接告知：请选择“举报人凭查询码查询结果”"}
+    return {}
+
+
 REPORT_DEPARTMENT = "discipline"  # 纪委办公室
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
+from service.audit.reads import READ_ACTIONS
 from service.clock import Clock
 from service.db import detached_copy
 from service.engine.commands import Actor, StartInstance
@@ -113,6 +114,7 @@ def register_petition(
                 "channel": petition.channel,
                 "title": petition.title,
                 "request_type": petition.request_type,
+                "statutory_class": petition.statutory_class,
                 "category": petition.category,
                 "urgency": petition.urgency,
                 "anonymous": petition.anonymous,
@@ -339,10 +341,15 @@ def open_tasks_of(session: Session, petition_id: int) -> Sequence[HumanTask]:
 
 
 def history(session: Session, petition: Petition, viewer: Viewer | None = None) -> Sequence[AuditEvent]:
-    """The petition's events; for a `viewer` who may not see its tracking code, unattached copies
-    with the code sealed in their data."""
+    """The petition's events, not its reads (the access log is the auditor's); for a `viewer` who may
+    not see its tracking code, unattached copies with the code sealed in their data."""
     events = session.scalars(
-        select(AuditEvent).where(AuditEvent.business_key == business_key(petition.id)).order_by(AuditEvent.id)
+        select(AuditEvent)
+        .where(
+            AuditEvent.business_key == business_key(petition.id),
+            AuditEvent.action.not_in(sorted(READ_ACTIONS)),
+        )
+        .order_by(AuditEvent.id)
     ).all()
     if viewer is None or access.may_see_code(viewer):
         return events
