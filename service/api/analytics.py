@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.governance import ReportSchema
+from service.audit import reads
 from service.governance import access, metrics, report, snapshots
 from service.governance.export import XLSX, hot_issues_workbook, metrics_workbook
 from service.governance.hot_issues import find_hot_issues
@@ -78,8 +79,11 @@ def get_metrics(query: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(PeriodQuerySchema, location="query")
 def export_metrics(query: dict[str, Any]) -> Response:
     department = access.department_scope(current_user(), query.get("department"))
-    data = metrics.report(session(), _period(query), now=services().clock.now(), department=department)
-    return _download(metrics_workbook(data), XLSX, "metrics.xlsx")
+    period = _period(query)
+    data = metrics.report(session(), period, now=services().clock.now(), department=department)
+    content = metrics_workbook(data)
+    _record_export("analytics.metrics", "xlsx", period=period.as_dict(), department=department)
+    return _download(content, XLSX, "metrics.xlsx")
 
 
 @blp.route("/hot-issues", methods=["GET"])
@@ -98,9 +102,13 @@ def hot_issues(query: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(PeriodQuerySchema, location="query")
 def export_hot_issues(query: dict[str, Any]) -> Response:
     department = access.department_scope(current_user(), query.get("department"))
-    found = find_hot_issues(session(), _period(query), department=department, limit=query["limit"])
+    period = _period(query)
+    found = find_hot_issues(session(), period, department=department, limit=query["limit"])
     viewer = Viewer.of(current_user())
-    return _download(hot_issues_workbook([i.seen_by(viewer) for i in found]), XLSX, "hot-issues.xlsx")
+    content = hot_issues_workbook([i.seen_by(viewer) for i in found])
+    filters = {"period": period.as_dict(), "department": department, "limit": query["limit"]}
+    _record_export("analytics.hot_issues", "xlsx", **filters)
+    return _download(content, XLSX, "hot-issues.xlsx")
 
 
 @blp.route("/snapshots", methods=["GET"])
@@ -136,7 +144,15 @@ def monthly_report(query: dict[str, Any]) -> Response:
     access.require_whole_school(current_user())
     month: date = query["month"]
     content = report.monthly_report(session(), month, now=services().clock.now())
+    _record_export("analytics.monthly_report", "docx", month=f"{month:%Y-%m}")
     return _download(content, DOCX, f"monthly-report-{month:%Y-%m}.docx")
+
+
+def _record_export(export: str, fmt: str, **filters: Any) -> None:
+    app = services()
+    reads.record_export(
+        app.db, actor=current_user().username, export=export, fmt=fmt, filters=filters, now=app.clock.now()
+    )
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:

@@ -16,9 +16,9 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from service.api.context import caller_first, require_role, services, session
+from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
-from service.audit import export, queries
+from service.audit import export, queries, reads
 from service.audit.chain import verify
 from service.clock import to_local
 from service.identity.roles import ADMIN, AUDITOR, SUPERVISOR
@@ -87,10 +87,17 @@ def search(query: dict[str, Any]) -> Any:
         since=query.get("since"),
         until=query.get("until"),
     )
-    if query["format"] == "csv":
-        return _csv(audit_filter)
-    if query["format"] == "xlsx":
-        return _xlsx(audit_filter)
+    if query["format"] in ("csv", "xlsx"):
+        app = services()
+        reads.record_export(
+            app.db,
+            actor=current_user().username,
+            export="audit.events",
+            fmt=query["format"],
+            filters=audit_filter.as_dict(),
+            now=app.clock.now(),
+        )
+        return _csv(audit_filter) if query["format"] == "csv" else _xlsx(audit_filter)
     page, per_page = query["page"], query["per_page"]
     return {
         "items": queries.list_events(session(), audit_filter, page=page, per_page=per_page),

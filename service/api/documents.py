@@ -16,6 +16,7 @@ from service.documents import render, templates
 from service.errors import NotFound
 from service.identity.roles import ADMIN
 from service.petitions import documents as notices
+from service.petitions import reads
 from service.petitions import service as petitions
 from service.petitions.access import Viewer
 from service.petitions.models import Petition, PetitionDocument
@@ -53,8 +54,11 @@ class TemplateUpdateSchema(BaseSchema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=templates.MAX_LENGTH))
 
 
-def _file(document: PetitionDocument, fmt: str) -> Response:
+def _file(document: PetitionDocument, fmt: str, *, actor: str) -> Response:
+    """The rendered notice, its download on the access log."""
     found = render.notice_file(document, fmt)
+    app = services()
+    reads.record_document_download(app.db, actor=actor, document=document, fmt=fmt, now=app.clock.now())
     return Response(
         found.content, mimetype=found.mimetype, headers={"Content-Disposition": found.disposition}
     )
@@ -80,7 +84,7 @@ def download(document_id: int, fmt: str) -> Response:
     viewer = Viewer.of(current_user())
     petition = petitions.get_visible(session(), viewer, document.petition_id)
     (readable,) = petitions.sealed_documents(viewer, petition, [document])
-    return _file(readable, fmt)
+    return _file(readable, fmt, actor=viewer.username)
 
 
 def _own_petition(tracking_code: str) -> Petition:
@@ -100,7 +104,9 @@ def public_documents(tracking_code: str) -> dict[str, Any]:
 )
 def public_download(tracking_code: str, document_id: int, fmt: str) -> Response:
     petition = _own_petition(tracking_code)
-    return _file(notices.petitioner_document(session(), petition.id, document_id), fmt)
+    return _file(
+        notices.petitioner_document(session(), petition.id, document_id), fmt, actor=reads.PETITIONER
+    )
 
 
 @blp.route("/document-templates", methods=["GET"])

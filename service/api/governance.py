@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 from service.api.context import caller_first, current_user, require_role, services, session
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.governance import ReportSchema
+from service.audit import reads
 from service.clock import to_local
 from service.errors import Invalid, NotFound
 from service.governance import access, duplicates, export
@@ -213,6 +214,16 @@ def export_items(query: dict[str, Any]) -> Response:
     )
     content = export.items_workbook(
         found, petitions.department_names(session()), items.linked_counts(session(), [i.id for i in found])
+    )
+    app = services()
+    filters = {"status": query.get("status"), "department": department, "open": query["open"]}
+    reads.record_export(
+        app.db,
+        actor=current_user().username,
+        export="governance.items",
+        fmt="xlsx",
+        filters=filters,
+        now=app.clock.now(),
     )
     return Response(
         content,

@@ -19,7 +19,7 @@ from service.api.schemas.petitions import (
 )
 from service.errors import Forbidden
 from service.identity.service import actor_for
-from service.petitions import co_handling
+from service.petitions import co_handling, reads
 from service.petitions import service as petitions
 from service.petitions.access import Viewer
 
@@ -67,7 +67,9 @@ def search(query: dict[str, Any]) -> dict[str, Any]:
 def show(petition_id: int) -> dict[str, Any]:
     viewer = Viewer.of(current_user())
     petition = petitions.get_visible(session(), viewer, petition_id)
-    view = petitions.detail(session(), viewer, petition, services().sealer)
+    app = services()
+    view = petitions.detail(session(), viewer, petition, app.sealer)
+    reads.record_identity_view(session(), app.db, viewer=viewer, petition=petition, now=app.clock.now())
     result: dict[str, Any] = PetitionDetailSchema().dump(petition) | PetitionViewSchema().dump(view)
     return result
 

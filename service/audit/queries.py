@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -49,6 +50,19 @@ class AuditFilter:
         if self.until is not None:
             statement = statement.where(AuditEvent.at < self.until)
         return statement
+
+    def as_dict(self) -> dict[str, Any]:
+        """The conditions that are set, JSON-ready (what an export asked for, on the access log)."""
+        values: dict[str, Any] = {
+            "actor": self.actor,
+            "actors": sorted(self.actors) if self.actors is not None else None,
+            "petition_id": self.petition_id,
+            "action": self.action,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "instance_or_task": self.instance_or_task,
+        }
+        return {name: value for name, value in values.items() if value is not None}
 
 
 def parse_bound(text: str | None, *, field: str, end: bool = False) -> datetime | None:

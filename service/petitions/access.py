@@ -137,6 +137,15 @@ def identity_visibility(viewer: Viewer, petition: Petition, *, protected: bool) 
     return FULL
 
 
+def sealed_identity_shown(session: Session, viewer: Viewer, petition: Petition) -> bool:
+    """Whether `viewer` is shown a writer's identity that is sealed from everyone outside the office
+    (a protected item's named petitioner): the view the access log records. An anonymous writer has
+    no identity to show; the query runs only for a viewer who would see a protected item in full."""
+    if petition.anonymous or identity_visibility(viewer, petition, protected=True) != FULL:
+        return False
+    return is_protected(session, petition)
+
+
 def mask_name(name: str | None) -> str | None:
     if not name:
         return name

@@ -15,6 +15,7 @@ ACTION_GROUPS: dict[str, str] = {
     "task": "待办",
     "instance": "流程",
     "document": "文书",
+    "export": "数据导出",
     "supervision": "督办",
     "review": "复查复核",
     "co_handling": "协办请求",
@@ -40,6 +41,7 @@ ACTION_LABELS: dict[str, str] = {
     "petition.supervised": "督办",
     "petition.urgent_alerted": "紧急事项，已即时提醒校领导",
     "petition.urgent_unalerted": "紧急事项，但没有可提醒的校领导",
+    "petition.identity_viewed": "查看举报人身份",
     # tasks and process instances (the engine)
     "task.created": "生成待办",
     "task.claimed": "认领待办",
@@ -52,6 +54,9 @@ ACTION_LABELS: dict[str, str] = {
     "instance.cancelled": "流程撤销",
     "instance.migrated": "流程迁移至新版本",
     "document.issued": "出具文书",
+    # the access log (service/audit/reads.py): reads, not steps of a matter
+    "document.downloaded": "下载文书",
+    "export.downloaded": "导出数据",
     "supervision.escalated": "督办升级",
     "supervision.closed": "督办办结",
     "review.requested": "请求复查/复核",

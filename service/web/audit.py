@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from service.audit import queries as audit_queries
+from service.audit import reads
 from service.audit.chain import verify as verify_chain
 from service.audit.export import csv_chunks
 from service.clock import LOCAL_TZ
@@ -24,7 +25,7 @@ from service.petitions import service as petitions
 from service.petitions.models import Petition
 from service.web import context, queries
 from service.web.action_labels import ACTION_GROUPS, action_choices, action_label, is_known
-from service.web.context import db
+from service.web.context import db, services
 from service.web.present import actor_label
 
 blp = Blueprint("audit", __name__, url_prefix="/work/audit")
@@ -169,6 +170,15 @@ def export() -> Response | tuple[str, int]:
         return _page(422, error=_message(error))
     events = audit_queries.newest_events(session, search.audit_filter, limit=EXPORT_LIMIT)
     body = "".join(csv_chunks(events))
+    app = services()
+    reads.record_export(
+        app.db,
+        actor=context.current_user().username,
+        export="audit.events",
+        fmt="csv",
+        filters=search.audit_filter.as_dict() | {"limit": EXPORT_LIMIT},
+        now=app.clock.now(),
+    )
     stamp = datetime.now(LOCAL_TZ).strftime("%Y%m%d-%H%M%S")
     return Response(
         body,

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from service.audit import reads
 from service.clock import to_local
 from service.config import PROJECT_ROOT
 from service.errors import DomainError
@@ -133,8 +134,28 @@ def export(table: str) -> Response:
         content = items_workbook(
             found, department_names(db()), items.linked_counts(db(), [i.id for i in found])
         )
+    _record_export(table, period, department)
     return Response(
         content, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{table}.xlsx"'}
+    )
+
+
+# The exports' names on the access log, as the API's (/api/v1/analytics/…) are named.
+_EXPORTS = {"metrics": "analytics.metrics", "hot_issues": "analytics.hot_issues", "items": "governance.items"}
+
+
+def _record_export(table: str, period: Period, department: str | None) -> None:
+    filters: dict[str, Any] = {"department": department}
+    if table != "items":  # the list of items is not by period
+        filters["period"] = period.as_dict()
+    app = services()
+    reads.record_export(
+        app.db,
+        actor=context.current_user().username,
+        export=_EXPORTS[table],
+        fmt="xlsx",
+        filters=filters,
+        now=app.clock.now(),
     )
 
 

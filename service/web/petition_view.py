@@ -12,7 +12,7 @@ from service.errors import NotFound
 from service.governance import duplicates
 from service.governance.vocabulary import DUPLICATE_STATUSES
 from service.identity.service import display_names
-from service.petitions import review, supervision
+from service.petitions import reads, review, supervision
 from service.petitions import service as petitions
 from service.petitions.models import Petition
 from service.petitions.vocabulary import (
@@ -49,9 +49,13 @@ LABELS = {
 
 def petition_context(petition: Petition) -> dict[str, Any]:
     """The template context of a petition the viewer may see (the caller checked visibility)."""
-    session = db()
+    session, app = db(), services()
     departments = petitions.department_names(session)
-    detail = petitions.detail(session, context.viewer(), petition, services().sealer)
+    detail = petitions.detail(session, context.viewer(), petition, app.sealer)
+    # Every page that shows the petition (its own, a task's, a refused form's) shows the writer too.
+    reads.record_identity_view(
+        session, app.db, viewer=context.viewer(), petition=petition, now=app.clock.now()
+    )
     events = list(petitions.history(session, petition, context.viewer()))
     path = None
     if petition.process_instance_id:

@@ -14,6 +14,7 @@ from service.clock import LOCAL_TZ
 from service.documents import html, render
 from service.errors import Forbidden, Invalid
 from service.identity.service import list_departments
+from service.petitions import reads
 from service.petitions import service as petitions
 from service.petitions.models import PetitionDocument
 from service.petitions.vocabulary import CHANNELS, PETITIONER_KINDS, REQUEST_TYPES, STATUSES
@@ -70,6 +71,10 @@ def document(petition_id: int, document_id: int, fmt: str) -> Response:
         raise Forbidden("该文书不属于此信访事项")
     (readable,) = petitions.sealed_documents(context.viewer(), petition, [found])
     file = render.notice_file(readable, fmt)
+    app = services()
+    reads.record_document_download(
+        app.db, actor=context.viewer().username, document=found, fmt=fmt, now=app.clock.now()
+    )
     return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
 

@@ -22,7 +22,7 @@ from service.engine.commands import Actor
 from service.engine.models import HumanTask
 from service.errors import Invalid, NotFound
 from service.petitions import documents as notices
-from service.petitions import public, review
+from service.petitions import public, reads, review
 from service.petitions import service as petitions
 from service.petitions.models import Petition
 from service.petitions.vocabulary import PETITIONER_KINDS, REQUEST_TYPES, SATISFACTION
@@ -198,6 +198,10 @@ def document(document_id: int, fmt: str) -> Response:
         return redirect(url_for("web.portal.track_form"))
     found = notices.petitioner_document(db(), petitions.find_by_code(db(), code).id, document_id)
     file = render.notice_file(found, fmt)
+    app = services()
+    reads.record_document_download(
+        app.db, actor=reads.PETITIONER, document=found, fmt=fmt, now=app.clock.now()
+    )
     return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
 
