@@ -66,14 +66,17 @@ class TaskForms:
 
     @staticmethod
     def start_values(version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-        """What the form starts with: the fields it declares that the task's data holds; a field with
-        `x-default-from` starts from the variable it names instead, when that is set (the routing
-        table's proposal, not the department chosen before, when an item is routed again after a
-        return)."""
+        """What the form starts with. A person decides afresh each time: a field starts from the
+        variable of its name only when it says `x-keep` (a draft being revised, findings carried
+        into 继续办理, the registrar's classification at screening), never from an earlier round's
+        decision or remark. A field with `x-default-from` starts from the variable it names, when set
+        (the routing table's proposal, not the department that returned the item)."""
         fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
-        # A variable of the same name that is not one of the field's choices (the supervision's
-        # `trigger` is "manual" until its order names the art. 40 ground) does not preselect anything.
-        start = {key: data[key] for key in fields if key in data and _choosable(fields[key], data[key])}
+        start = {
+            key: data[key]
+            for key, prop in fields.items()
+            if isinstance(prop, dict) and prop.get("x-keep") and key in data and _choosable(prop, data[key])
+        }
         for key, prop in fields.items():
             source = prop.get("x-default-from") if isinstance(prop, dict) else None
             if isinstance(source, str) and data.get(source) is not None:
@@ -81,6 +84,7 @@ class TaskForms:
         return start
 
 
-def _choosable(prop: Any, value: Any) -> bool:
+def _choosable(prop: Mapping[str, Any], value: Any) -> bool:
+    # A variable of the same name that is not one of the field's choices preselects nothing.
     choices = prop.get("enum") if isinstance(prop, dict) else None
     return choices is None or value in choices
