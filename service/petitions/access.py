@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy import ColumnElement, exists, false, func, select, true
 from sqlalchemy.orm import Session
 
 from service.identity.models import User
@@ -25,7 +25,9 @@ from service.identity.roles import ADMIN, HANDLER, HEAD, OFFICE_ROLES, REGISTER_
 from service.petitions.models import Category, Petition, PetitionDepartment
 from service.petitions.sealing import Sealer
 
-FULL, MASKED, SEALED = "full", "masked", "sealed"
+# FULL: everything (the office); CONTACT: name and phone, the ID number masked (those who handle or
+# oversee the matter need to reach the person, not their 身份证号); MASKED: all masked; SEALED: none.
+FULL, CONTACT, MASKED, SEALED = "full", "contact", "masked", "sealed"
 SEALED_TEXT = "（已保密）"
 CODE_HIDDEN_ROLES = frozenset({HANDLER, HEAD})
 
@@ -87,6 +89,18 @@ def may_see_code(viewer: Viewer) -> bool:
     return viewer.role not in CODE_HIDDEN_ROLES
 
 
+def code_matches(viewer: Viewer, text: str) -> ColumnElement[bool]:
+    """Search by (part of) a tracking code: a viewer who sees only the first block matches only on
+    it, so the rest cannot be rebuilt one typed character at a time."""
+    typed = text.strip().upper()
+    if may_see_code(viewer):
+        return Petition.tracking_code.contains(typed, autoescape=True)
+    first_block = typed.split("-", 1)[0] if typed.rstrip("-·").count("-") == 0 else ""
+    if not first_block:  # more than the first block was typed: nothing this viewer may match on
+        return false()
+    return func.substr(Petition.tracking_code, 1, 4).contains(first_block, autoescape=True)
+
+
 def shown_code(viewer: Viewer, code: str) -> str:
     return code if may_see_code(viewer) or not code else f"{code[:4]}-····-····"
 
@@ -134,7 +148,7 @@ def identity_visibility(viewer: Viewer, petition: Petition, *, protected: bool) 
     if viewer.role == ADMIN:
         return MASKED
     # Leaders, the auditor, and department staff (who only reach petitions routed to them).
-    return FULL
+    return CONTACT
 
 
 def sealed_identity_shown(session: Session, viewer: Viewer, petition: Petition) -> bool:
@@ -152,6 +166,12 @@ def mask_name(name: str | None) -> str | None:
     return name[0] + "*" * max(len(name) - 1, 1)
 
 
+def mask_id_number(id_number: str | None) -> str | None:
+    if not id_number or len(id_number) <= 7:
+        return None
+    return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
+
+
 def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
@@ -166,24 +186,19 @@ def petitioner_view(petition: Petition, visibility: str, sealer: Sealer) -> dict
         return {"name": SEALED_TEXT, "phone": SEALED_TEXT, "kind": None, "id_number": None, "sealed": True}
     id_number = sealer.unseal(petition.petitioner_id_sealed) if petition.petitioner_id_sealed else None
     representatives = list(petition.representatives or [])
-    if visibility == FULL:
+    if visibility in (FULL, CONTACT):
         return {
             "name": petition.petitioner_name,
             "phone": petition.petitioner_phone,
             "kind": kind,
-            "id_number": id_number,
+            "id_number": id_number if visibility == FULL else mask_id_number(id_number),
             "representatives": representatives,
         }
-    masked_id = (
-        id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
-        if id_number and len(id_number) > 7
-        else None
-    )
     return {
         "name": mask_name(petition.petitioner_name),
         "phone": mask_phone(petition.petitioner_phone),
         "kind": kind,
-        "id_number": masked_id,
+        "id_number": mask_id_number(id_number),
         "representatives": [mask_name(name) for name in representatives],
         "masked": True,
     }

@@ -39,6 +39,22 @@ def test_the_handling_department_never_sees_the_whole_code(harness: Harness) -> 
         assert code not in web.text(url), url
 
 
+def test_search_cannot_rebuild_the_code_past_its_first_block(harness: Harness) -> None:
+    api = harness.api
+    pid = routed(api)
+    code = api.petition(pid)["tracking_code"]
+
+    def found(user: str, typed: str) -> bool:
+        items = api.get(f"/api/v1/petitions?q={typed}", user=user).get_json()["items"]
+        return pid in [item["id"] for item in items]
+
+    for typed in (code[:4], code[:2].lower(), f"{code[:4]}-····-····"):
+        assert found("logistics_handler", typed), typed
+    for typed in (code, code[:6], code[5:9], code[-4:]):  # past the first block: no match, no oracle
+        assert not found("logistics_handler", typed), typed
+        assert found("assessor", typed), typed  # the office searches by any part
+
+
 def test_the_office_and_leaders_see_the_code_and_the_petitioner_still_uses_it(harness: Harness) -> None:
     api = harness.api
     pid = routed(api)
