@@ -27,6 +27,7 @@ from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
 from service.identity.models import User
 from service.petitions.access import is_protected
+from service.petitions.codes import petition_by_code
 from service.petitions.document_kinds import KEPT_FIELDS, KINDS
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.vocabulary import CHANNELS, NOTICE_LABELS, SATISFACTION
@@ -340,9 +341,8 @@ def _non_acceptance(facts: _Facts) -> dict[str, Any]:
     from service.petitions.review import is_final  # review imports this module
 
     session = facts.session
-    code = str(facts.variables.get("duplicate_of") or "").strip().upper()
-    earlier = session.scalar(select(Petition.id).where(Petition.tracking_code == code)) if code else None
-    return {"reaccept_barred": earlier is not None and is_final(session, earlier)}
+    earlier = petition_by_code(session, facts.variables.get("duplicate_of"))
+    return {"reaccept_barred": earlier is not None and is_final(session, earlier.id)}
 
 
 _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {

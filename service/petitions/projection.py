@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service.engine.commands import StartInstance
 from service.engine.models import HumanTask
 from service.engine.runtime import Outcome
 from service.petitions import documents
+from service.petitions.codes import petition_by_code
 from service.petitions.models import Petition, PetitionDepartment, PetitionDocument
 
 BUSINESS_KEY_PREFIX = "petition:"
@@ -115,9 +116,7 @@ class PetitionProjection:
     def _merge(session: Session, petition: Petition, variables: Mapping[str, Any], outcome: Outcome) -> None:
         if variables.get("decision") != "merge" or petition.duplicate_of_id is not None:
             return
-        target = session.scalar(
-            select(Petition).where(Petition.tracking_code == variables.get("duplicate_of"))
-        )
+        target = petition_by_code(session, variables.get("duplicate_of"))
         if target is None:
             return
         petition.duplicate_of_id = target.id

@@ -22,6 +22,7 @@ from service.engine.commands import Actor, StartInstance
 from service.engine.models import HumanTask
 from service.engine.runtime import Outcome, Runtime
 from service.errors import Conflict
+from service.petitions.codes import petition_by_code
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
 from service.petitions.projection import business_key, issue_reached_documents, petition_of
@@ -142,14 +143,13 @@ def is_final(session: Session, petition_id: int) -> bool:
 
 def check_not_reaccepted(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     """Screening validator (D11): a matter closed by 复核 is not accepted again on the same facts."""
-    code = str(data.get("duplicate_of") or "").strip().upper()
-    if not code or data.get("decision") == "not_accept":
+    if data.get("decision") == "not_accept":
         return {}
-    earlier = session.scalar(select(Petition).where(Petition.tracking_code == code))
+    earlier = petition_by_code(session, data.get("duplicate_of"))
     if earlier is not None and is_final(session, earlier.id):
         return {
-            "decision": f"事项 {code} 已经复核终结，同一事实和理由不再受理（《信访工作条例》第三十六条），"
-            "请选择“不予受理”并告知"
+            "decision": f"事项 {earlier.tracking_code} 已经复核终结，同一事实和理由不再受理"
+            "（《信访工作条例》第三十六条），请选择“不予受理”并告知"
         }
     return {}
 

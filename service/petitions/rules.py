@@ -15,7 +15,7 @@ from service.engine.models import HumanTask
 from service.identity.models import Department, User
 from service.identity.roles import HANDLER
 from service.petitions.access import is_protected
-from service.petitions.models import Petition
+from service.petitions.codes import petition_by_code
 from service.petitions.projection import petition_id_of, petition_of_task
 from service.petitions.vocabulary import CLOSED_STATUSES
 
@@ -23,8 +23,7 @@ from service.petitions.vocabulary import CLOSED_STATUSES
 def check_screening(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     if data.get("decision") != "merge":
         return {}
-    code = str(data.get("duplicate_of") or "").strip().upper()
-    target = session.scalar(select(Petition).where(Petition.tracking_code == code))
+    target = petition_by_code(session, data.get("duplicate_of"))
     if target is None:
         return {"duplicate_of": "查询码不存在"}
     if target.id == petition_id_of(task.business_key):

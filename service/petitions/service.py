@@ -22,6 +22,7 @@ from service.errors import Forbidden, Invalid, NotFound
 from service.identity.models import Department
 from service.petitions import access
 from service.petitions.access import Viewer
+from service.petitions.codes import petition_by_code
 from service.petitions.models import Category, Petition, PetitionDepartment, PetitionDocument
 from service.petitions.projection import business_key
 from service.petitions.sealing import Sealer
@@ -363,7 +364,7 @@ def history(session: Session, petition: Petition, viewer: Viewer | None = None) 
 
 
 def find_by_code(session: Session, tracking_code: str) -> Petition:
-    petition = session.scalar(select(Petition).where(Petition.tracking_code == tracking_code.strip().upper()))
+    petition = petition_by_code(session, tracking_code)
     if petition is None:
         raise NotFound("查询码不存在")
     return petition

@@ -79,7 +79,7 @@ def test_merge_links_to_the_open_petition_and_counts_a_repeat(any_harness: Harne
         "screening",
         "assessor",
         decision="merge",
-        duplicate_of=first["tracking_code"],
+        duplicate_of=f" {first['tracking_code'].lower()} ",  # as a clerk may type it
         reason="同一事项",
     )
     merged = api.petition(second["id"])
