@@ -70,7 +70,8 @@ class TaskForms:
         variable of its name only when it says `x-keep` (a draft being revised, findings carried
         into 继续办理, the registrar's classification at screening), never from an earlier round's
         decision or remark. A field with `x-default-from` starts from the variable it names, when set
-        (the routing table's proposal, not the department that returned the item)."""
+        and not the value the field already held (the routing table's proposal, unless it names the
+        department that has just returned the item)."""
         fields = version.forms.get(row.form_key, {}).get("schema", {}).get("properties", {})
         start = {
             key: data[key]
@@ -79,7 +80,7 @@ class TaskForms:
         }
         for key, prop in fields.items():
             source = prop.get("x-default-from") if isinstance(prop, dict) else None
-            if isinstance(source, str) and data.get(source) is not None:
+            if isinstance(source, str) and data.get(source) not in (None, data.get(key)):
                 start[key] = data[source]
         return start
 

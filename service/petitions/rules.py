@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.audit.models import AuditEvent
 from service.clock import Clock, to_local
 from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
@@ -76,6 +77,8 @@ class ReturnWindow(_WindowCheck):
     def __call__(self, session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
         if data.get("sign_result") != "return":
             return {}
+        if _return_refused_since_dispatch(session, task.instance_id):
+            return {"sign_result": "信访办已审核不同意退单（首接负责）：请签收办理，有异议的请与信访办联系"}
         closed = self._closed_at("RETURN", task.created_at)
         if closed is None:
             return {}
@@ -83,6 +86,23 @@ class ReturnWindow(_WindowCheck):
             "sign_result": f"已超过退单时限（派单后2个工作日内，至 {to_local(closed):%Y-%m-%d %H:%M}）："
             "请签收办理，确需调整的请与信访办联系"
         }
+
+
+def _return_refused_since_dispatch(session: Session, instance_id: str) -> bool:
+    """Whether the office turned down a 退单 after the latest dispatch (an approved one goes back to
+    分流派单, whose completion is a new dispatch): the department then signs for it. The instance's
+    audit stream orders the two steps (its sequence, not the clock, which may not have moved)."""
+    latest = session.scalar(
+        select(AuditEvent.element_id)
+        .where(
+            AuditEvent.instance_id == instance_id,
+            AuditEvent.action == "task.completed",
+            AuditEvent.element_id.in_(("review_return", "routing")),
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    return latest == "review_return"
 
 
 def check_draft_reply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:

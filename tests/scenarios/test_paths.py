@@ -147,6 +147,9 @@ def test_return_approved_goes_back_to_routing_for_another_department(any_harness
     )
     assert api.petition(pid)["status"] == "returned"
     api.complete(pid, "review_return", "assessor", return_approved=True)
+    assert api.petition(pid)["status"] == "accepted"  # back at 分流派单, no longer 退单审核中
+    routing = api.get(f"/api/v1/tasks/{api.task(pid, 'routing', 'assessor')['id']}", user="assessor")
+    assert "department" not in routing.get_json()["data"]  # the proposal was the returning department
     api.complete(pid, "routing", "assessor", department="academic", co_departments=[])
     assert api.task(pid, "sign_for", "academic_handler")
     assert api.petition(pid)["department"] == "academic"
@@ -185,7 +188,34 @@ def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) 
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="return", return_reason="不属于本部门职责")
     api.complete(pid, "review_return", "assessor", return_approved=False, review_note="食堂价格由后勤处负责")
-    assert api.task(pid, "sign_for", "logistics_handler")
+    again = api.submit(
+        pid, "sign_for", "logistics_handler", sign_result="return", return_reason="仍认为不属于本部门"
+    )
+    assert again.status_code == 422 and "不同意退单" in again.get_json()["errors"]["sign_result"]
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")  # 首接负责
+    assert api.task(pid, "handle", "logistics_handler")
+
+
+def test_a_department_routed_anew_after_an_approved_return_may_return_in_its_turn(
+    any_harness: Harness,
+) -> None:
+    api = any_harness.api
+    pid = routed(api, department="academic")
+    api.complete(
+        pid, "sign_for", "academic_handler", sign_result="return", return_reason="属于后勤处职责范围"
+    )
+    api.complete(pid, "review_return", "assessor", return_approved=False, review_note="请教务处先行核实")
+    api.complete(pid, "sign_for", "academic_handler", sign_result="sign")
+    other = routed(api, department="academic")  # another petition: its own returns are its own
+    api.complete(
+        other, "sign_for", "academic_handler", sign_result="return", return_reason="属于后勤处职责范围"
+    )
+    api.complete(other, "review_return", "assessor", return_approved=True)
+    api.complete(other, "routing", "assessor", department="logistics", co_departments=[])
+    api.complete(
+        other, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围"
+    )
+    assert api.petition(other)["status"] == "returned"
 
 
 def test_a_return_comes_within_two_working_days_of_the_dispatch(any_harness: Harness) -> None:

@@ -33,9 +33,8 @@ def test_a_second_round_starts_without_the_first_rounds_decisions(any_harness: H
     draft = start_values(api, pid, "draft_reply", "logistics_handler")
     assert (draft["reply_outcome"], draft["reply_text"]) == ("support", "第一稿：价格已恢复。")  # revised
     serve_reply(api, pid)
-    api.complete(
-        pid, "follow_up", "assessor", satisfaction="dissatisfied", resolved=False, follow_up_comment="仍未恢复"
-    )
+    unsolved = {"satisfaction": "dissatisfied", "resolved": False, "follow_up_comment": "仍未恢复"}
+    api.complete(pid, "follow_up", "assessor", **unsolved)
     assert start_values(api, pid, "rehandle", "logistics_handler")["findings"] == "已核实窗口价格"
     api.complete(pid, "rehandle", "logistics_handler", findings="重新核查，已恢复原价")
     api.complete(
@@ -53,7 +52,6 @@ def test_a_leader_decides_an_extension_from_an_empty_choice(any_harness: Harness
     assert start_values(api, pid, "screening", "assessor")["urgency"] == "urgent"  # as registered
     accept_and_route(api, pid)
     api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
-    api.complete(
-        pid, "handle", "logistics_handler", findings="需调取监控", extension_days=10, extension_reason="需要调查取证"
-    )
+    asked = {"findings": "需调取监控", "extension_days": 10, "extension_reason": "需要调查取证"}
+    api.complete(pid, "handle", "logistics_handler", **asked)
     assert "extension_approved" not in start_values(api, pid, "approve_extension", "leader")

@@ -135,3 +135,22 @@ def _extension_asked(api: ApiClient, *, days: int) -> int:
         extension_reason="需审计承包合同",
     )
     return pid
+
+
+def test_a_return_shows_its_reason_and_the_offices_answer_where_it_is_decided(
+    web: WebClient, harness: Harness
+) -> None:
+    api = harness.api
+    refused, approved = routed(api), routed(api)
+    for pid in (refused, approved):
+        api.complete(
+            pid, "sign_for", "logistics_handler", sign_result="return", return_reason="属于教务处职责范围"
+        )
+    api.complete(
+        refused, "review_return", "assessor", return_approved=False, review_note="食堂价格由后勤处负责"
+    )
+    api.complete(approved, "review_return", "assessor", return_approved=True, review_note="同意改派")
+    signing = _context_as(web, "logistics_handler", api.task(refused, "sign_for", "logistics_handler")["id"])
+    assert signing["信访办退单审核意见（不同意退单）"] == "食堂价格由后勤处负责"
+    rerouting = _context_as(web, "assessor", api.task(approved, "routing", "assessor")["id"])
+    assert (rerouting["退单部门"], rerouting["退单理由"]) == ("后勤处", "属于教务处职责范围")
