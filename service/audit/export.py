@@ -10,12 +10,11 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from service import spreadsheet
 from service.audit.models import AuditEvent
 from service.audit.queries import petition_id_of
 from service.clock import LOCAL_TZ
@@ -37,7 +36,6 @@ HEADERS = (
     "事件流",
     "流内序号",
 )
-_XLSX_CELL_LIMIT = 32_767
 _CSV_ROWS_PER_CHUNK = 500
 
 
@@ -90,19 +88,7 @@ def write_xlsx(events: Iterable[AuditEvent], target: IO[bytes]) -> None:
     sheet = workbook.create_sheet("审计日志")
     sheet.column_dimensions["B"].width = 20
     sheet.column_dimensions["J"].width = 60
-    sheet.append(list(HEADERS))
+    sheet.append(spreadsheet.row(sheet, HEADERS))
     for event in events:
-        sheet.append([_cell(sheet, value) for value in row_values(event)])
+        sheet.append(spreadsheet.row(sheet, row_values(event)))
     workbook.save(target)
-
-
-def _cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # Excel has no time zones
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value[:_XLSX_CELL_LIMIT])
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-    return value

@@ -1,4 +1,8 @@
-"""Excel exports of the governance tables (metrics breakdowns, hot issues, governance items)."""
+"""Excel exports of the governance tables (metrics breakdowns, hot issues, governance items).
+
+Every value goes in through service.spreadsheet, so a title like `=HYPERLINK(…)` from a public
+submission stays text in the sheet.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from service import spreadsheet
 from service.clock import to_local
 from service.governance.metrics import DIMENSION_LABELS, METRIC_LABELS, RATES
 from service.governance.models import GovernanceItem
@@ -20,11 +25,11 @@ COLUMNS = [k for k in METRIC_LABELS if k not in ("counts",)]
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
+    sheet.append(spreadsheet.row(sheet, header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(spreadsheet.row(sheet, row))
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = max(
             10, min(40, len(str(column[0].value)) * 2 + 2)
