@@ -22,7 +22,8 @@ from service.petitions.models import Petition, PetitionDocument
 from service.petitions.supervision import Supervision
 
 ACCEPTANCE_RULES = ("D2", "D3")
-HANDLING_RULES = ("D5", "D6", "D14", "REDO")
+# D12: a 交办 item is handled by the date its assigning body set, when that comes first.
+HANDLING_RULES = ("D5", "D6", "D12", "D14", "REDO")
 SATISFIED, BASICALLY = "satisfied", "basically_satisfied"
 # Left out of 满意率/参评率 (DOMAIN.md §10: the national method leaves out 检举 and items unfit for
 # disclosure): the request type 举报, and whatever screening classed as 检举控告类.

@@ -241,7 +241,8 @@ def _feedback_due(facts: _Facts) -> str:
 
 
 def _dispatch(facts: _Facts) -> dict[str, Any]:
-    """交办单: by when the department must sign for the item, and the handling limit (D5)."""
+    """交办单: by when the department must sign for the item, the handling limit (D5), and for an
+    item a higher body assigned (交办), the date it wants the result reported by (D12)."""
     own = DeadlineRecord.instance_id == facts.petition.process_instance_id
     sign = facts.stored_due(own, DeadlineRecord.element_id == SIGN_STEP) or facts.computed_due(
         "SIGN", facts.now
@@ -249,7 +250,13 @@ def _dispatch(facts: _Facts) -> dict[str, Any]:
     handling = facts.stored_due(own, DeadlineRecord.rule == "D5")
     if handling is None and facts.variables.get("accepted_at"):
         handling = facts.computed_due("D5", facts.variables["accepted_at"])
-    return {"sign_due": _date(sign), "handling_due": _date(handling)}
+    report = facts.stored_due(own, DeadlineRecord.rule == "D12") if facts.petition.assigned_by else None
+    return {
+        "sign_due": _date(sign),
+        "handling_due": _date(handling),
+        "assigned_by": facts.petition.assigned_by or "",
+        "report_due": _date(report) if report else "",
+    }
 
 
 def _urge(facts: _Facts) -> dict[str, Any]:

@@ -509,6 +509,30 @@ def test_an_assigned_item_is_reported_to_the_assigning_body_when_handled(any_har
         assert "价格已恢复" in report.body and "回访评价：满意" in report.body
 
 
+def test_an_assigned_item_is_handled_by_the_date_its_assigning_body_set(any_harness: Harness) -> None:
+    api = any_harness.api
+    pid = _assigned(api, days=10)  # the assigning body's date comes before the 60 days of D5
+    accept_and_route(api, pid)
+    report = next(d for d in api.petition(pid)["deadlines"] if d["rule"] == "D12")
+    dispatch = next(
+        d
+        for d in api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"]
+        if d["kind"] == "dispatch_form"
+    )
+    with any_harness.db.session() as session:
+        from service.petitions.models import PetitionDocument
+
+        body = session.get(PetitionDocument, dispatch["id"]).body
+    assert "省教育厅信访办要求于" in body and "前报告办理结果" in body
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    handling = api.task(pid, "handle", "logistics_handler")
+    assert (handling["deadline_rule"], handling["due_at"]) == ("D12", report["due_at"])
+    ordinary = api.register(petition_body())["id"]
+    accept_and_route(api, ordinary)
+    api.complete(ordinary, "sign_for", "logistics_handler", sign_result="sign")
+    assert api.task(ordinary, "handle", "logistics_handler")["deadline_rule"] == "D5"
+
+
 def test_a_late_report_and_an_item_returned_to_its_sender(any_harness: Harness) -> None:
     api = any_harness.api
     late = _assigned(api, days=5)
