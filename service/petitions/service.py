@@ -229,13 +229,17 @@ def list_petitions(session: Session, viewer: Viewer, query: PetitionQuery) -> tu
         )
     if query.q:
         text = query.q.strip()
-        statement = statement.where(
-            or_(
-                Petition.title.icontains(text, autoescape=True),
-                Petition.content.icontains(text, autoescape=True),
-                access.code_matches(viewer, text),  # part of a code will do
-            )
-        )
+        matches = [
+            Petition.title.icontains(text, autoescape=True),
+            Petition.content.icontains(text, autoescape=True),
+            access.code_matches(viewer, text),  # part of a code will do
+        ]
+        if viewer.in_office:  # a repeat caller is found by name or phone, by those who see identities
+            matches += [
+                Petition.petitioner_name.contains(text, autoescape=True),
+                Petition.petitioner_phone.contains(text, autoescape=True),
+            ]
+        statement = statement.where(or_(*matches))
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.scalars(
         statement.order_by(Petition.received_at.desc(), Petition.id.desc())

@@ -52,6 +52,7 @@ def index() -> str:
         departments=list_departments(db()),
         categories=queries.categories(db()),
         department_names=petitions.department_names(db()),
+        by_identity=context.viewer().in_office,
     )
 
 

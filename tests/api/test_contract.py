@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, petition_body, routed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,6 +116,14 @@ def test_search_filters(harness: Harness) -> None:
     assert ids("category=teaching") == {exam}
     assert ids("q=食堂") == {canteen}
     assert ids("status=screening") >= {canteen, exam}
+    caller = routed(api, petitioner={"name": "李娜", "phone": "13900001111", "kind": "staff"})
+    assert ids("q=李娜") == ids("q=0001111") == {caller}  # the office finds a repeat caller
+
+    def seen_by_department(query: str) -> set[int]:
+        found = api.get(f"/api/v1/petitions?{query}", user="logistics_handler").get_json()["items"]
+        return {p["id"] for p in found}
+
+    assert caller in seen_by_department("q=食堂") and not seen_by_department("q=李娜")  # no identity lookup
     assert api.get("/api/v1/petitions?per_page=1000", user="assessor").status_code == 422
 
 
