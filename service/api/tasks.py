@@ -61,6 +61,7 @@ def claim(task_id: str) -> Any:
 
 
 @blp.route("/<task_id>/release", methods=["POST"])
+@blp.alt_response(409, description="非本人认领，或指定由本人办理、没有组待办可退回（未作任何更改）")
 @blp.response(200, TaskSchema)
 def release(task_id: str) -> Any:
     user = require_writer()

@@ -196,6 +196,8 @@ class Runtime(AdminCommands):
         if command.release:
             if row.assignee != actor.username:
                 raise Conflict("只能退回自己认领的任务")
+            if row.candidate_group is None:  # assigned to this person by name: no group to take it
+                raise Conflict("该任务指定由您本人办理，没有可退回的组待办，不能退回")
             row.assignee = None
             action = "task.released"
         else:
