@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, str] = {
     "task.completed": "办理待办",
     "task.cancelled": "撤销待办",
     "task.recused": "申请回避",
+    "task.unstaffed": "回避后无人可办",
     "instance.started": "流程启动",
     "instance.completed": "流程结束",
     "instance.cancelled": "流程撤销",

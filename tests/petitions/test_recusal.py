@@ -71,3 +71,26 @@ def test_stepping_aside_covers_every_process_of_the_petition(harness: Harness) -
     signoff = api.task(pid, "head_signoff", deputy)
     assert api.get(f"/api/v1/tasks?petition_id={pid}", user="logistics_head").get_json()["items"] == []
     assert api.post(f"/api/v1/tasks/{signoff['id']}/claim", user="logistics_head").status_code == 403
+
+
+def test_the_office_is_told_at_once_when_a_recusal_leaves_a_step_with_nobody_to_take_it(
+    any_harness: Harness,
+) -> None:
+    from service.notifications.models import Notification
+
+    api = any_harness.api
+    pid = routed(api, department="academic")  # 教务处 has one handler
+    task = api.task(pid, "sign_for", "academic_handler")
+    api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": "信访人系本人亲属"}, user="academic_handler")
+    with any_harness.db.session() as session:
+        told = session.scalars(select(Notification).where(Notification.task_id == task["id"])).all()
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.unstaffed"))
+    assert {n.recipient for n in told} == {"assessor"} and told[0].title == "无人可办：签收"
+    assert event is not None and event.data["group"] == "handler@academic"
+
+    staffed = routed(api)  # a colleague remains at logistics: nobody needs telling
+    add_user(any_harness, "logistics_handler2", "handler", "logistics")
+    step = api.task(staffed, "sign_for", "logistics_handler")
+    api.post(f"/api/v1/tasks/{step['id']}/recuse", {"reason": "本人亲属"}, user="logistics_handler")
+    with any_harness.db.session() as session:
+        assert not session.scalars(select(Notification).where(Notification.task_id == step["id"])).all()

@@ -1,0 +1,68 @@
+"""After a recusal (回避), a step nobody may take any more is brought to the office at once.
+
+A department with a single handler who steps aside leaves its open step with no one to sign for
+it or handle it; left alone, the step would only surface when it ran overdue. The office's 研判员
+are told which step it is, so they can add a handler to the department or have the matter
+re-routed, and the instance's audit stream records that nobody remained.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from service.engine.commands import Recuse
+from service.engine.models import TASK_OPEN, HumanTask, Recusal
+from service.engine.outcome import Outcome
+from service.engine.recusal import matter_of, task_matter
+from service.identity.models import User
+from service.identity.roles import ASSESSOR
+from service.notifications.models import Notification
+
+KIND_UNSTAFFED = "task_unstaffed"
+
+
+class UnstaffedAlert:
+    def on_outcome(self, session: Session, outcome: Outcome) -> None:
+        if not isinstance(outcome.command, Recuse):
+            return
+        matter = matter_of(outcome.instance)
+        session.flush()  # the recusal just recorded counts
+        open_steps = session.scalars(
+            select(HumanTask).where(task_matter() == matter, HumanTask.status == TASK_OPEN)
+        ).all()
+        stranded = [t for t in open_steps if t.candidate_group and not _anyone_left(session, t, matter)]
+        if not stranded:
+            return
+        office = session.scalars(
+            select(User.username).where(User.role == ASSESSOR, User.active.is_(True)).order_by(User.username)
+        ).all()
+        for task in stranded:
+            outcome.record("task.unstaffed", actor="system", task_id=task.id, group=task.candidate_group)
+            session.add_all(
+                Notification(
+                    recipient=username,
+                    kind=KIND_UNSTAFFED,
+                    title=f"无人可办：{task.title}",
+                    body=f"“{task.title}”的办理人员已申请回避，{task.candidate_group} 中已无其他可办理人员："
+                    "请协调增加承办人或改派。",
+                    link=f"/work/tasks/{task.id}",
+                    task_id=task.id,
+                    business_key=task.business_key,
+                    created_at=outcome.now,
+                )
+                for username in office
+            )
+
+
+def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:
+    """Whether an active user of the task's candidate group has not stepped aside from the matter."""
+    role, _, department = (task.candidate_group or "").partition("@")
+    eligible = select(User.id).where(
+        User.role == role,
+        User.active.is_(True),
+        ~exists().where(Recusal.matter == matter, Recusal.username == User.username),
+    )
+    if department:
+        eligible = eligible.where(User.department_code == department)
+    return session.scalar(eligible.limit(1)) is not None
