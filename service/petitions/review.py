@@ -92,6 +92,8 @@ def review_window(
         )
     if petition.replied_at is None:
         return ReviewWindow(None, None, False, "尚未出具书面答复意见")
+    if petition.status not in ("replied", "closed"):  # a 重办 replaces the reply a 复查 would review
+        return ReviewWindow(None, None, False, "事项正在重新办理，新的答复意见送达后可请求复查")
     until = calendar.deadline("D7", petition.replied_at).due_at
     return ReviewWindow(REVIEW, until, now <= until, "" if now <= until else "已超过请求复查的期限（三十日）")
 

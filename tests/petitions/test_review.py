@@ -110,3 +110,20 @@ def test_review_requests_outside_the_window_are_refused(harness: Harness) -> Non
         ).status_code
         == 403
     )
+
+
+def test_no_review_while_a_dissatisfied_petition_is_handled_again(harness: Harness) -> None:
+    api = harness.api
+    created = replied(api)
+    pid, code = created["id"], created["tracking_code"]
+    api.complete(pid, "follow_up", "assessor", satisfaction="dissatisfied")  # 重办
+    status = api.get(f"/api/v1/public/petitions/{code}").get_json()["review"]
+    assert status["open"] is False and "重新办理" in status["reason"]
+    asked = api.post(f"/api/v1/public/petitions/{code}/review", {"reason": "不服答复，请求复查"})
+    assert asked.status_code == 409
+    api.complete(pid, "rehandle", "logistics_handler", findings="重新核查")
+    handled_again = {"reply_outcome": "not_support", "reply_text": "经再次核查，维持原答复。"}
+    api.complete(pid, "draft_reply", "logistics_handler", **handled_again)
+    api.complete(pid, "head_signoff", "logistics_head", approval="approve")
+    api.complete(pid, "serve_reply", "logistics_handler", delivery_method="electronic")
+    assert api.get(f"/api/v1/public/petitions/{code}").get_json()["review"]["open"] is True  # the new reply
