@@ -47,9 +47,14 @@ class Invalid(DomainError):
 
 
 class TooManyRequests(DomainError):
-    """A client without login sent more requests than its budget allows (the rate limiter)."""
+    """A client without login sent more requests than its budget allows (the rate limiter);
+    `retry_after` is how many seconds until the budget is renewed (the Retry-After header)."""
 
     title = "请求过于频繁"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class ProcedureError(DomainError):

@@ -74,6 +74,15 @@ def problem(
     return response
 
 
+def _headers(error: DomainError) -> dict[str, str]:
+    """The headers an error's status asks for: how to sign in (401), when to come back (429)."""
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, TooManyRequests) and error.retry_after is not None:
+        return {"Retry-After": str(error.retry_after)}
+    return {}
+
+
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     """webargs/marshmallow nest messages by location and field; problem+json wants path → message."""
     flat: dict[str, str] = {}
@@ -99,8 +108,7 @@ def install(app: Flask) -> None:
         status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
         if status == 500:
             log.error("procedure error: %s", error.detail)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return problem(status, error.title, error.detail, error.errors or None, headers)
+        return problem(status, error.title, error.detail, error.errors or None, _headers(error))
 
     @app.errorhandler(DeployRejected)
     def _rejected(error: DeployRejected) -> Response:

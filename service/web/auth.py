@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from service.errors import Unauthorized
 from service.identity.service import authenticate
 from service.web import context, i18n
-from service.web.ratelimit import hit_client
+from service.web.ratelimit import hit_client, sign_in
 
 blp = Blueprint("auth", __name__)
 
@@ -33,9 +33,9 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("login.html", next_url=next_url, error=None, username="")
     hit_client("login")
-    username = request.form.get("username", "").strip()
+    username, password = request.form.get("username", "").strip(), request.form.get("password", "")
     try:
-        user = authenticate(context.db(), username, request.form.get("password", ""))
+        user = sign_in(username, lambda: authenticate(context.db(), username, password))
     except Unauthorized as error:
         return render_template("login.html", next_url=next_url, error=error.detail, username=username), 401
     context.sign_in(user)

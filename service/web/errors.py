@@ -63,11 +63,13 @@ def install(blueprint: Blueprint) -> None:
         return redirect(url_for("web.auth.login", next=request.full_path.rstrip("?")))
 
     @blueprint.errorhandler(DomainError)
-    def _domain(error: DomainError) -> tuple[str, int]:
+    def _domain(error: DomainError) -> tuple[str, int, dict[str, str]]:
         status = status_of(error)
         if status == 500:
             log.error("error on page %s: %s", request.path, error.detail)
-        return render_error(status, error.title, error.detail)
+        page, status = render_error(status, error.title, error.detail)
+        retry_after = error.retry_after if isinstance(error, TooManyRequests) else None
+        return page, status, ({"Retry-After": str(retry_after)} if retry_after is not None else {})
 
     @blueprint.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:

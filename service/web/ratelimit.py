@@ -7,9 +7,14 @@ the budget it raises TooManyRequests, which the pages show as a 429 page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import current_app, request
 
-from service.ratelimit import EXTENSION_KEY, RateLimiter
+from service.ratelimit import EXTENSION_KEY, RateLimiter, limit_sign_in
+
+T = TypeVar("T")
 
 
 def hit_client(scope: str | None = None) -> None:
@@ -17,3 +22,10 @@ def hit_client(scope: str | None = None) -> None:
     limiter: RateLimiter = current_app.extensions[EXTENSION_KEY]
     address = request.remote_addr or "unknown"
     limiter.hit(f"{scope}:{address}" if scope else address)
+
+
+def sign_in(username: str, attempt: Callable[[], T]) -> T:
+    """A password check under the failed-sign-in budget of this client and username (shared with
+    the API's token endpoint)."""
+    limiter: RateLimiter = current_app.extensions[EXTENSION_KEY]
+    return limit_sign_in(limiter, client=request.remote_addr or "unknown", username=username, attempt=attempt)
