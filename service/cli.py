@@ -54,7 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _seed_campaign_demo(services, password: str) -> None:  # type: ignore[no-untyped-def]
-    """The notice's leading group and 2024 campaign, and a duty roster (fresh demo databases only)."""
+    """The notice's leading group and campaign, and a duty roster (fresh demo databases only)."""
     from service.campaign import seed as campaign_seed
     from service.reception import seed as reception_seed
 
@@ -64,7 +64,7 @@ def _seed_campaign_demo(services, password: str) -> None:  # type: ignore[no-unt
         days = reception_seed.seed_demo_roster(
             session, calendar=services.calendar.current(), clock=services.clock
         )
-    print(f"seeded {leaders} school leaders, {'the 2024 campaign, ' if campaign else ''}{days} duty days")
+    print(f"seeded {leaders} school leaders, {'the campaign, ' if campaign else ''}{days} duty days")
 
 
 def cmd_roster_generate(args: argparse.Namespace) -> int:

@@ -6,18 +6,22 @@ the 20th, 下旬 on the month's last day) and starting on the notice's date, 202
 
     制定方案 2024-04-19 – 2024-04-20    动员部署 2024-04-21 – 2024-04-30
     推进实施 2024-05-01 – 2024-12-20    总结整改 2024-12-21 – 2024-12-31
+
+The demo runs the campaign as if the notice had been issued on the day the database is seeded:
+the same phases and lengths, moved to start that day, so a new user sees a campaign in its first
+phase rather than one whose every phase ran out years ago.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.campaign.models import Campaign
 from service.campaign.service import CampaignSpec, LeadingGroup, PhaseDates, start_campaign
-from service.clock import Clock
+from service.clock import LOCAL_TZ, Clock
 from service.engine.commands import Actor
 from service.engine.runtime import Runtime
 from service.identity.models import User
@@ -64,11 +68,16 @@ def seed_school_leaders(session: Session, *, password: str, clock: Clock) -> int
     return added
 
 
-def notice_spec() -> CampaignSpec:
+def notice_spec(starting: date | None = None) -> CampaignSpec:
+    """The notice's campaign; with `starting`, its phases moved to begin on that day."""
+    shift = starting - NOTICE_PHASES["plan"].starts_on if starting else timedelta(0)
     return CampaignSpec(
         title=NOTICE_TITLE,
         document_no=NOTICE_NUMBER,
-        phases=NOTICE_PHASES,
+        phases={
+            key: PhaseDates(phase.starts_on + shift, phase.ends_on + shift)
+            for key, phase in NOTICE_PHASES.items()
+        },
         group=LeadingGroup(
             leaders=[u for u, _ in GROUP_LEADERS],
             deputies=[u for u, _ in GROUP_DEPUTIES],
@@ -82,6 +91,12 @@ def seed_notice_campaign(session: Session, *, runtime: Runtime, clock: Clock) ->
     """Start the notice's campaign unless a campaign exists already."""
     if session.scalar(select(func.count()).select_from(Campaign)):
         return None
+    today = clock.now().astimezone(LOCAL_TZ).date()
     return start_campaign(
-        session, runtime=runtime, clock=clock, actor=Actor.system("seed"), role="admin", spec=notice_spec()
+        session,
+        runtime=runtime,
+        clock=clock,
+        actor=Actor.system("seed"),
+        role="admin",
+        spec=notice_spec(starting=today),
     )
