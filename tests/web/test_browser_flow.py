@@ -186,3 +186,23 @@ def test_public_submission_shows_the_code_once(page: Any, shots: Path) -> None:
     page.click("button.primary")
     page.wait_for_url(re.compile(r"/portal/status$"))
     assert "已登记" in page.locator("ol.timeline").inner_text()
+
+
+def test_a_long_unbroken_title_does_not_widen_a_staff_page_on_a_phone(page: Any) -> None:
+    token = page.request.post(
+        "/api/v1/auth/token", data={"username": "registrar", "password": "demo"}
+    ).json()["access_token"]
+    body = {
+        "channel": "online",
+        "request_type": "suggestion",
+        "category": "logistics.canteen",
+        "title": "关于" + "食堂" * 40 + "https://example.edu.cn/" + "a" * 60,
+        "content": "见标题。",
+        "petitioner": {"name": "王五", "phone": "13800000000", "kind": "student"},
+    }
+    created = page.request.post("/api/v1/petitions", data=body, headers={"Authorization": f"Bearer {token}"})
+    assert created.status == 201, created.text()
+    page.set_viewport_size({"width": 375, "height": 812})
+    login(page, "leader")
+    page.goto(f"/work/petitions/{created.json()['id']}")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
