@@ -112,6 +112,21 @@ def check_draft_reply(session: Session, task: HumanTask, data: Mapping[str, Any]
     return {}
 
 
+def check_serve_reply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
+    """A department cannot reach a writer who left no contact or whose identity is sealed from it:
+    the reply goes out electronically, for the portal (by tracking code) or the office to pass on."""
+    if data.get("delivery_method") in (None, "electronic"):
+        return {}
+    petition = petition_of_task(session, task)
+    if petition is None:
+        return {}
+    if petition.anonymous:
+        return {"delivery_method": "匿名信访无联系方式：请选择“电子送达”，信访人凭查询码查看答复"}
+    if is_protected(session, petition):
+        return {"delivery_method": "举报人身份保密，承办部门无其联系方式：请选择“电子送达”，由信访办转交"}
+    return {}
+
+
 def check_report_feedback(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, str]:
     """An anonymous reporter cannot be told in person: the result waits behind the tracking code."""
     if data.get("feedback_result") != "told":

@@ -83,6 +83,7 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     runtime.add_validator("sign_for", rules.ReturnWindow(runtime.clock, runtime.calendar))
     runtime.add_validator("draft_reply", rules.check_draft_reply)
     runtime.add_validator("report_feedback", rules.check_report_feedback)
+    runtime.add_validator("serve_reply", rules.check_serve_reply)
     runtime.add_validator("draft_reply", check_no_open_request)
     runtime.add_option_source("departments", lists.departments)
     runtime.add_option_source("categories", lists.categories)

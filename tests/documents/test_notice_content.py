@@ -266,7 +266,7 @@ def test_review_and_recheck_opinions_cite_references_request_dates_and_finality(
 def test_anonymous_petitioners_are_addressed_as_such_in_every_notice(harness: Harness) -> None:
     api = harness.api
     pid = signed(api, anonymous=True)
-    replied(api, pid)
+    replied(api, pid, delivery_method="electronic")  # no contact: the portal, by tracking code
     for kind in ("acceptance_notice", "reply_opinion"):
         body = notice(harness, pid, kind)
         assert body.startswith("匿名信访人：") or "\n匿名信访人：" in body, kind
@@ -276,7 +276,7 @@ def test_anonymous_petitioners_are_addressed_as_such_in_every_notice(harness: Ha
 def test_a_reporters_identity_never_reaches_any_notice(harness: Harness) -> None:
     api = harness.api
     pid = signed(api, "discipline", request_type="report", category="ethics")
-    replied(api, pid, department="discipline")
+    replied(api, pid, delivery_method="electronic", department="discipline")
     with harness.db.session() as session:
         bodies = dict(
             session.execute(

@@ -20,7 +20,9 @@ def served_by_discipline(api: ApiClient, pid: int, **screening: Any) -> None:
         pid, "draft_reply", "discipline_handler", reply_outcome="explain", reply_text="已立案调查并依规处理。"
     )
     api.complete(pid, "head_signoff", "discipline_head", approval="approve")
-    api.complete(pid, "serve_reply", "discipline_handler", delivery_method="in_person")
+    phoned = api.submit(pid, "serve_reply", "discipline_handler", delivery_method="phone")
+    assert phoned.status_code == 422 and "电子送达" in phoned.get_json()["errors"]["delivery_method"]
+    api.complete(pid, "serve_reply", "discipline_handler", delivery_method="electronic")
 
 
 def open_forms(api: ApiClient, pid: int) -> list[str]:

@@ -119,7 +119,7 @@ def test_a_reporters_identity_is_in_no_downloaded_notice(web: WebClient, harness
         reply_basis="《学校纪律处分规定》",
     )
     api.complete(pid, "head_signoff", "discipline_head", approval="approve")
-    api.complete(pid, "serve_reply", "discipline_handler", delivery_method="mail")
+    api.complete(pid, "serve_reply", "discipline_handler", delivery_method="electronic")
     found = _notices(harness, pid)
     assert {"acceptance_notice", "dispatch_form", "reply_opinion"} <= set(found)
     secrets = ("张三", "13812345678", "610102200001011234")
