@@ -1,10 +1,21 @@
-"""A stored notice as DOCX (python-docx) or PDF (reportlab, with the Adobe CJK font STSong-Light,
-which PDF readers supply, so no font file ships). Both are rendered from the text frozen when the
-notice was issued, so a download always shows what was issued."""
+"""A stored notice as DOCX (python-docx) or PDF (reportlab). Both are rendered from the text frozen
+when the notice was issued, so a download always shows what was issued.
+
+The PDF's Chinese font: by default Adobe's STSong-Light, named but not embedded (no font file ships;
+the reader supplies it, and a reader without Adobe's Asian font pack may show no Chinese). With
+PETITIONFLOW_PDF_FONT naming a TrueType CJK font, the PDF embeds the subset of it the notice uses,
+and only a character that font lacks falls back to STSong-Light. reportlab embeds TrueType outlines
+only: an OpenType font with CFF outlines (most .otf, Noto/Source Han CJK among them) is refused, logged,
+and the notice keeps STSong-Light.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import itertools
+import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -19,13 +30,20 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+
+from service.documents import settings
+
+log = logging.getLogger(__name__)
 
 FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-FONT = "STSong-Light"
+FONT = "STSong-Light"  # Adobe's CJK font, which PDF readers supply (not embedded)
+BODY_SIZE, BODY_LEADING = 13, 22
+INDENT = "\u3000"  # a body paragraph starts with two of these (全角空格), as official documents are set
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 
@@ -106,15 +124,62 @@ def notice_file(notice: Notice, fmt: str) -> NoticeFile:
     return NoticeFile(content, FORMATS[fmt], f'attachment; filename="{notice.kind}-{notice.id}.{fmt}"')
 
 
-def _font() -> str:
+def _cid_font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
 
 
+@functools.lru_cache(maxsize=4)
+def _embedded_font(path: str) -> Any:
+    """The TrueType font at `path`, registered once per process (parsing a CJK font takes a few hundred
+    milliseconds); None, logged once, when it cannot be embedded."""
+    name = "Notice-" + hashlib.sha256(path.encode()).hexdigest()[:12]
+    try:
+        font = TTFont(name, path, subfontIndex=0)
+    except (TTFError, OSError, ValueError) as error:  # no such file, CFF outlines, embedding not allowed …
+        log.error("PETITIONFLOW_PDF_FONT %s cannot be embedded (%s); PDF notices name %s", path, error, FONT)
+        return None
+    pdfmetrics.registerFont(font)
+    return font
+
+
+def _markup(text: str, embedded: Any) -> str:
+    """A line's text as paragraph markup. A no-break space (pasted text) is a plain space: the CID font
+    has no glyph for it. With an embedded font, a run of characters it lacks is set in STSong-Light."""
+    text = text.replace("\xa0", " ")
+    if embedded is None:
+        return escape(text)
+    glyphs = embedded.face.charToGlyph
+    runs = itertools.groupby(text, key=lambda char: char.isspace() or ord(char) in glyphs)
+    return "".join(
+        escape("".join(run)) if present else f'<font name="{FONT}">{escape("".join(run))}</font>'
+        for present, run in runs
+    )
+
+
+def _flowable(line: Line, style: ParagraphStyle, embedded: Any) -> Flowable:
+    """One line of the notice. A blank line is blank space of one line's height. The full-width spaces
+    a paragraph starts with become its first-line indent: reportlab, like HTML, drops leading white
+    space, and U+3000 is white space to it."""
+    if not line.text.strip():
+        return Spacer(1, style.leading)
+    text = line.text.lstrip(INDENT + " ")
+    lead = line.text[: len(line.text) - len(text)]
+    if lead:
+        ems = lead.count(INDENT) + lead.count(" ") / 2
+        style = ParagraphStyle(f"{style.name}-indented", parent=style, firstLineIndent=ems * style.fontSize)
+    return Paragraph(_markup(text, embedded), style)
+
+
 def to_pdf(*, title: str, number: str, body: str) -> bytes:
-    font = _font()
-    body_style = ParagraphStyle("body", fontName=font, fontSize=13, leading=22, wordWrap="CJK")
+    path = settings.pdf_font_path()
+    embedded = _embedded_font(path) if path else None
+    cid = _cid_font()  # registered either way: the embedded font's missing characters fall back to it
+    font = cid if embedded is None else embedded.fontName
+    body_style = ParagraphStyle(
+        "body", fontName=font, fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK"
+    )
     styles = {
         "left": body_style,
         "right": ParagraphStyle("right", parent=body_style, alignment=TA_RIGHT),
@@ -122,12 +187,11 @@ def to_pdf(*, title: str, number: str, body: str) -> bytes:
     }
     title_style = ParagraphStyle("title", fontName=font, fontSize=20, leading=30, alignment=TA_CENTER)
     story: list[Any] = [
-        Paragraph(escape(title), title_style),
-        Paragraph(escape(number), styles["right"]),
+        Paragraph(_markup(title, embedded), title_style),
+        Paragraph(_markup(number, embedded), styles["right"]),
         Spacer(1, 6 * mm),
     ]
-    for line in lines_of(body):
-        story.append(Paragraph(escape(line.text) or "&nbsp;", styles[line.align]))
+    story.extend(_flowable(line, styles[line.align], embedded) for line in lines_of(body))
     target = io.BytesIO()
     SimpleDocTemplate(
         target,

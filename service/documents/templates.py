@@ -6,6 +6,9 @@ Layout conventions, kept simple so that a template reads like the notice itself:
 * one line = one paragraph (blank lines separate blocks);
 * a line starting with ">>" is right-aligned (the issuing unit, the date);
 * a line starting with "##" is a centred sub-heading.
+
+Besides the petition's facts, every notice gets the office's own: `office_phone`
+(PETITIONFLOW_OFFICE_PHONE, "" when unset, so a template prints its 联系电话 line only when it is set).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from service.audit import chain
 from service.audit.chain import PendingEvent
+from service.documents import settings
 from service.documents.models import DocumentTemplate
 from service.errors import Invalid, NotFound
 
@@ -106,6 +110,7 @@ SAMPLE: dict[str, Any] = {
     "agreement_terms": "后勤保障处于十日内恢复原价，并退还多收款项。",
     "agreement_performance": "2026年03月12日前履行完毕",
     "objection_due": "2026年03月09日",
+    "office_phone": "029-88880000",
 }
 
 
@@ -163,9 +168,16 @@ def check_template(body: str) -> None:
         raise Invalid("模板无法使用", errors={"body": f"模板错误：{error}"}) from error
 
 
+def office_facts() -> dict[str, str]:
+    """The office's own values every notice may print. They win over a process variable of the same
+    name: what the office's line says is the office's to set."""
+    return {"office_phone": settings.office_phone()}
+
+
 def render_notice(session: Session, kind: str, context: Mapping[str, Any]) -> tuple[Template, str]:
     """The notice text from the current template; should an edited template fail on these values,
     the shipped default is used (and logged), so a notice is never left unissued."""
+    context = {**context, **office_facts()}
     template = current_template(session, kind)
     try:
         return template, render_text(template.body, context)
