@@ -11,10 +11,21 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from service.clock import LOCAL_TZ, Clock
 from service.engine import sandbox
-from service.engine.calendar import BusinessCalendar, Deadline, as_moment
+from service.engine.calendar import END_OF_DAY, BusinessCalendar, Deadline, as_moment
 
 HELPER_NAMES = frozenset(
-    {"now", "today", "deadline", "earliest", "reminder_before", "after_days", "iso", "monthly", "cycle"}
+    {
+        "now",
+        "today",
+        "deadline",
+        "earliest",
+        "reminder_before",
+        "after_days",
+        "end_of_day",
+        "iso",
+        "monthly",
+        "cycle",
+    }
 )
 
 
@@ -40,6 +51,12 @@ def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
     def after_days(start: Any, days: int) -> str:
         return (as_moment(start) + timedelta(days=days)).isoformat()
 
+    def end_of_day(day: Any) -> str:
+        """The end (23:59:59 local) of the day `day` falls on, as every deadline ends: a chosen
+        solution date (解决时限) is met by work done on that day."""
+        local = as_moment(day).astimezone(LOCAL_TZ).date()
+        return datetime.combine(local, END_OF_DAY, LOCAL_TZ).isoformat()
+
     def cycle(start: Any, period_days: int, times: int = 0) -> str:
         """An ISO recurring interval for a timeCycle: every `period_days` days from `start`.
 
@@ -59,6 +76,7 @@ def build_helpers(clock: Clock, calendar: BusinessCalendar) -> sandbox.Helpers:
         "earliest": earliest,
         "reminder_before": reminder_before,
         "after_days": after_days,
+        "end_of_day": end_of_day,
         "iso": lambda value: as_moment(value).isoformat(),
     }
     assert set(functions) == HELPER_NAMES

@@ -1,11 +1,14 @@
 """A governance item's tasks as their people work them: a task assigned to a person by name stays
-with that person (there is no group to hand it back to)."""
+with that person (there is no group to hand it back to); its deadlines end at 23:59 of their last
+day, as every other task's."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.conftest import Harness
+from service.engine.sweeper import TimerSweeper
+from tests.conftest import START, Harness
 from tests.web.support import WebClient
 
 ASSIGNMENT = {
@@ -52,3 +55,23 @@ def test_a_task_assigned_by_name_cannot_be_released_and_offers_no_release(harnes
     web.login("logistics_head")
     page = web.text(f"/work/tasks/{rectify['id']}")
     assert "提交" in page and "退回到组待办" not in page
+
+
+def test_the_fix_is_due_at_the_end_of_its_solution_date(harness: Harness) -> None:
+    item_id = _assigned(harness)
+    rectify = _task(harness, item_id, "rectify", "logistics_head")
+    assert rectify["due_at"].startswith("2026-12-31T23:59:59")
+    web = WebClient(harness.api.client)
+    web.login("logistics_head")
+    assert "办理时限：2026-12-31 23:59" in web.text(f"/work/tasks/{rectify['id']}")
+
+
+def test_ongoing_work_and_its_progress_reports_are_due_at_the_end_of_their_day(harness: Harness) -> None:
+    item_id = _assigned(harness, track="ongoing", due_on="2026-09-30")
+    assert _task(harness, item_id, "push_forward", "logistics_head")["due_at"].startswith(
+        "2026-09-30T23:59:59"
+    )
+    tick = START + timedelta(days=30)  # the first monthly report is asked for on 2026-04-01 09:00
+    assert TimerSweeper(harness.services.runtime).sweep(as_of=tick).fired == 1
+    report = _task(harness, item_id, "progress_report", "logistics_head")
+    assert report["due_at"].startswith("2026-04-08T23:59:59")  # a week to write it, to the day's end
