@@ -12,6 +12,17 @@ from service.clock import LOCAL_TZ
 from service.errors import Invalid
 
 KINDS = ("week", "month", "year", "custom")
+# Statistics are kept for these years only; beyond them a period (or the one before it) would not
+# even be a date Python can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def checked_day(day: date, field: str) -> date:
+    """`day` when it lies in FIRST_YEAR–LAST_YEAR; else Invalid, the message under `field`."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = f"统计日期应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间"
+        raise Invalid(message, errors={field: message})
+    return day
 
 
 def local_midnight(day: date) -> datetime:
@@ -78,6 +89,9 @@ def year_of(year: int) -> Period:
 
 def period_from(kind: str, start: date, end: date | None = None) -> Period:
     """The period of `kind` containing `start` (or exactly [start, end] for `custom`)."""
+    checked_day(start, "start")
+    if end is not None:
+        checked_day(end, "end")
     if kind == "week":
         return week_of(start)
     if kind == "month":

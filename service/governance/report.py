@@ -18,7 +18,7 @@ from service.documents.render import set_chinese_font
 from service.governance import metrics
 from service.governance.hot_issues import find_hot_issues
 from service.governance.models import GovernanceItem
-from service.governance.periods import month_of
+from service.governance.periods import checked_day, month_of
 from service.governance.vocabulary import ITEM_STATUSES
 
 ROWS = (
@@ -67,7 +67,7 @@ def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) 
 
 
 def monthly_report(session: Session, month: date, *, now: datetime) -> bytes:
-    period = month_of(month)
+    period = month_of(checked_day(month, "month"))
     data = metrics.report(session, period, now=now, dimensions=("department", "category"))
     document = Document()
     set_chinese_font(document)

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service.audit import reads
 from service.clock import to_local
 from service.config import PROJECT_ROOT
-from service.errors import DomainError
+from service.errors import DomainError, Invalid
 from service.governance import access, metrics
 from service.governance import service as items
 from service.governance.export import XLSX, hot_issues_workbook, items_workbook, metrics_workbook
@@ -45,7 +45,19 @@ def _period() -> Period:
     except ValueError:
         start = to_local(services().clock.now()).date()
     end = request.args.get("end")
-    return period_from(kind, start, date.fromisoformat(end) if end else None)
+    return period_from(kind, start, _day(end, "end") if end else None)
+
+
+_DATE_NAMES = {"start": "开始日期", "end": "结束日期"}
+
+
+def _day(text: str, field: str) -> date:
+    """A date typed in the address or a form: Invalid (422) unless it reads YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        message = f"{_DATE_NAMES[field]}格式有误，应为 YYYY-MM-DD"
+        raise Invalid(message, errors={field: message}) from None
 
 
 def _scope() -> str | None:
@@ -93,7 +105,7 @@ def open_from_hot_issue() -> WerkzeugResponse:
     if user.role not in access.MAY_OPEN_ITEMS:
         abort(403)
     form = request.form
-    period = period_from(form.get("kind", "month"), date.fromisoformat(form["start"]), None)
+    period = period_from(form.get("kind", "month"), _day(form.get("start", ""), "start"), None)
     app = services()
     try:
         with app.db.transaction() as tx:
