@@ -21,7 +21,13 @@ from service.engine.models import TASK_OPEN, HumanTask
 from service.engine.runtime import Runtime
 from service.errors import Invalid, NotFound
 from service.governance.models import GovernanceItem, GovernanceLink, GovernanceReport
-from service.governance.vocabulary import OPEN_STATUSES, PROCESS_KEY, PUBLIC_LINKED, business_key
+from service.governance.vocabulary import (
+    OPEN_STATUSES,
+    PROCESS_KEY,
+    PUBLIC_LINKED,
+    business_key,
+    item_id_of,
+)
 from service.identity.models import Department
 from service.petitions.models import Petition
 from service.petitions.projection import business_key as petition_key
@@ -94,7 +100,7 @@ def open_item(session: Session, *, runtime: Runtime, actor: Actor, opening: Open
 
 def start_process(session: Session, runtime: Runtime, item: GovernanceItem, actor: Actor) -> None:
     data: dict[str, Any] = {"item_id": item.id, "title": item.title}
-    for name in ("leader", "department", "responsible_person"):
+    for name in ("description", "leader", "department", "responsible_person"):
         if getattr(item, name):
             data[name] = getattr(item, name)
     if item.due_on:
@@ -226,6 +232,15 @@ def view_item(session: Session, item_id: int, *, now: datetime) -> ItemView:
     )
     overdue = any(t.due_at is not None and t.due_at < now for t in tasks)
     return ItemView(item, petitions, reports, tasks, overdue)
+
+
+def titles_by_key(session: Session, keys: Iterable[str | None]) -> dict[str, str]:
+    """The titles of the items behind these business keys (others are ignored), for task lists."""
+    ids = {item_id for key in keys if (item_id := item_id_of(key)) is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(GovernanceItem.id, GovernanceItem.title).where(GovernanceItem.id.in_(ids)))
+    return {business_key(item_id): title for item_id, title in rows}
 
 
 def linked_counts(session: Session, item_ids: Sequence[int]) -> dict[int, int]:

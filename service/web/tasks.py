@@ -12,6 +12,7 @@ from service.engine import recusal
 from service.engine.commands import ClaimTask, CompleteTask, Recuse
 from service.engine.models import HumanTask
 from service.errors import Conflict, Forbidden, Invalid
+from service.governance import service as governance
 from service.identity.service import actor_for, display_names
 from service.petitions import co_handling
 from service.petitions import service as petitions
@@ -41,12 +42,14 @@ class TaskRow:
     mine: bool
     group: str
     assignee: str | None  # the person who claimed it, by name
+    item_title: str | None = None  # a governance task's item (it has no petition)
 
 
 def _rows() -> list[TaskRow]:
     user, now = context.current_user(), services().clock.now()
     tasks = task_service.list_tasks(db(), user, everyone=request.args.get("scope") == "everyone")
     found = queries.petitions_by_id(db(), (petition_id_of(t.business_key) or 0 for t in tasks))
+    items = governance.titles_by_key(db(), (t.business_key for t in tasks))
     departments = petitions.department_names(db())
     names = display_names(db(), {t.assignee for t in tasks if t.assignee})
     return [
@@ -57,6 +60,7 @@ def _rows() -> list[TaskRow]:
             t.assignee == user.username,
             group_label(t.candidate_group, departments),
             names.get(t.assignee, t.assignee) if t.assignee else None,
+            items.get(t.business_key or ""),
         )
         for t in tasks
     ]
@@ -67,7 +71,7 @@ def _matches(row: TaskRow, scope: str, due: str, text: str) -> bool:
         return False
     if due and row.due.css != due:
         return False
-    haystack = f"{row.task.title} {row.petition.title if row.petition else ''} "
+    haystack = f"{row.task.title} {row.petition.title if row.petition else row.item_title or ''} "
     haystack += row.petition.tracking_code if row.petition else ""
     return not text or text.lower() in haystack.lower()
 

@@ -1,9 +1,11 @@
 """A governance item's tasks as their people work them: a task assigned to a person by name stays
 with that person (there is no group to hand it back to); its deadlines end at 23:59 of their last
-day, as every other task's."""
+day, as every other task's; each task says which item it is about, who answers for it, the plan,
+the deadline and the last result, and the task list names the item."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -27,21 +29,37 @@ def _task(harness: Harness, item_id: int, name: str, user: str) -> dict[str, Any
     return dict(task)
 
 
-def _assigned(harness: Harness, **assignment: str) -> int:
-    """An item opened by the office and assigned: its rectify (or push_forward) task is open."""
+def _complete(harness: Harness, item_id: int, name: str, user: str, **data: Any) -> None:
+    task = _task(harness, item_id, name, user)
+    done = harness.api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data}, user=user)
+    assert done.status_code == 200, done.get_json()
+
+
+def _opened(harness: Harness, **opening: Any) -> int:
     opened = harness.api.post(
         "/api/v1/governance/items",
-        {"title": "二食堂饭菜价格上涨", "department": "logistics"},
+        {"title": "二食堂饭菜价格上涨", "department": "logistics", **opening},
         user="supervisor",
     )
     assert opened.status_code == 201, opened.get_json()
-    item_id = int(opened.get_json()["item"]["id"])
-    task = _task(harness, item_id, "assign", "supervisor")
-    done = harness.api.post(
-        f"/api/v1/tasks/{task['id']}/complete", {"data": {**ASSIGNMENT, **assignment}}, user="supervisor"
-    )
-    assert done.status_code == 200, done.get_json()
+    return int(opened.get_json()["item"]["id"])
+
+
+def _assigned(harness: Harness, **assignment: str) -> int:
+    """An item opened by the office and assigned: its rectify (or push_forward) task is open."""
+    item_id = _opened(harness)
+    _complete(harness, item_id, "assign", "supervisor", **{**ASSIGNMENT, **assignment})
     return item_id
+
+
+def _context(harness: Harness, item_id: int, name: str, user: str) -> dict[str, str]:
+    """What the task page shows above the form, by title."""
+    web = WebClient(harness.api.client)
+    web.login(user)
+    page = web.text(f"/work/tasks/{_task(harness, item_id, name, user)['id']}")
+    block = re.search(r'<dl class="facts task-context".*?</dl>', page, re.S)
+    assert block, f"{name} shows no context"
+    return {t: v.strip() for t, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block.group(0), re.S)}
 
 
 def test_a_task_assigned_by_name_cannot_be_released_and_offers_no_release(harness: Harness) -> None:
@@ -75,3 +93,54 @@ def test_ongoing_work_and_its_progress_reports_are_due_at_the_end_of_their_day(h
     assert TimerSweeper(harness.services.runtime).sweep(as_of=tick).fired == 1
     report = _task(harness, item_id, "progress_report", "logistics_head")
     assert report["due_at"].startswith("2026-04-08T23:59:59")  # a week to write it, to the day's end
+
+
+def test_each_task_of_an_item_says_what_it_is_about(harness: Harness) -> None:
+    item_id = _opened(harness, description="三月以来学生多次反映饭菜涨价")
+    about = {"治理事项": "二食堂饭菜价格上涨", "立项说明": "三月以来学生多次反映饭菜涨价"}
+    assert _context(harness, item_id, "assign", "supervisor") == about
+    _complete(harness, item_id, "assign", "supervisor", **ASSIGNMENT)
+    charge = {
+        **about,
+        "包抓领导": "分管校领导",
+        "责任部门": "后勤处",
+        "解决时限": "2026-12-31",
+        "整改措施": "约谈承包商，恢复原价",
+    }
+    assert _context(harness, item_id, "rectify", "logistics_head") == charge
+    _complete(harness, item_id, "rectify", "logistics_head", result="已恢复原价")
+    review = _context(harness, item_id, "leader_review", "leader")
+    assert review["治理事项"] == "二食堂饭菜价格上涨" and review["责任人"] == "后勤处处长（后勤处）"
+    assert review["整改措施"] == "约谈承包商，恢复原价" and review["整改结果"] == "已恢复原价"
+    assert review["整改方式"] == "立行立改" and review["解决时限"] == "2026-12-31"
+    _complete(
+        harness, item_id, "leader_review", "leader", review_decision="rework", review_opinion="补充价格公示"
+    )
+    again = _context(harness, item_id, "rectify", "logistics_head")
+    assert again == {**charge, "包抓领导意见（继续整改）": "补充价格公示"}
+    _complete(harness, item_id, "rectify", "logistics_head", result="价格公示牌已安装")
+    _complete(
+        harness, item_id, "leader_review", "leader", review_decision="approve", review_opinion="同意销号"
+    )
+    summary = _context(harness, item_id, "summarise", "supervisor")
+    assert summary["治理事项"] == "二食堂饭菜价格上涨" and summary["整改结果"] == "价格公示牌已安装"
+    assert summary["包抓领导审核意见"] == "同意销号" and summary["责任部门"] == "后勤处"
+
+
+def test_ongoing_work_and_its_reports_name_the_item_and_the_plan(harness: Harness) -> None:
+    item_id = _assigned(harness, track="ongoing", due_on="2026-09-30", plan="改造热水管网")
+    pushed = _context(harness, item_id, "push_forward", "logistics_head")
+    assert pushed["治理事项"] == "二食堂饭菜价格上涨" and pushed["整改措施"] == "改造热水管网"
+    assert pushed["解决时限"] == "2026-09-30" and pushed["包抓领导"] == "分管校领导"
+    assert TimerSweeper(harness.services.runtime).sweep(as_of=START + timedelta(days=30)).fired == 1
+    report = _context(harness, item_id, "progress_report", "logistics_head")
+    assert report["治理事项"] == "二食堂饭菜价格上涨" and report["整改措施"] == "改造热水管网"
+
+
+def test_the_task_list_names_a_governance_task_s_item(harness: Harness) -> None:
+    _assigned(harness)
+    web = WebClient(harness.api.client)
+    web.login("logistics_head")
+    row = re.search(r"<tr class=\"due-row[^>]*>.*?</tr>", web.text("/work/tasks"), re.S)
+    assert row and "立行立改" in row.group(0) and "二食堂饭菜价格上涨" in row.group(0)
+    assert "二食堂饭菜价格上涨" in web.text("/work/tasks?q=饭菜价格")  # found by the item's title
