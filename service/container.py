@@ -17,6 +17,7 @@ from service.identity.service import TokenService
 from service.notifications.unstaffed import UnstaffedAlert
 from service.petitions import setup as petitions_setup
 from service.petitions.sealing import Sealer
+from service.petitions.setup import ReferenceLists
 from service.reception import setup as reception_setup
 
 
@@ -29,6 +30,7 @@ class Services:
     tokens: TokenService
     sealer: Sealer
     calendar: CalendarStore
+    reference_lists: ReferenceLists  # the cached department and category options; invalidate on change
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -36,7 +38,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
     db = db or Database.from_url(settings.database_url)
     calendar = CalendarStore(settings.processes_dir / "deadline_rules.json", db)
     runtime = Runtime(db=db, clock=clock, calendar=calendar.current)
-    petitions_setup.install(runtime, db)
+    reference_lists = petitions_setup.install(runtime, db)
     campaign_setup.install(runtime, db)
     reception_setup.install(runtime, db)
     runtime.add_listener(UnstaffedAlert())
@@ -49,6 +51,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
         tokens=TokenService(settings.secret_key, settings.token_ttl_seconds),
         sealer=Sealer(settings.secret_key),
         calendar=calendar,
+        reference_lists=reference_lists,
     )
 
 

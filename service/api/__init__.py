@@ -28,6 +28,7 @@ def register_api(app: Flask) -> None:
     from service.api import governance as governance_api
     from service.api import notifications as notifications_api
     from service.api import reception as reception_api
+    from service.api import reference as reference_api
 
     app.config.update(
         API_TITLE="PetitionFlow API",
@@ -62,6 +63,7 @@ def register_api(app: Flask) -> None:
     )  # /api/v1/analytics (metrics, hot issues, snapshots, exports, report)
     api.register_blueprint(governance_api.blp)  # /api/v1/governance/items, /api/v1/petitions/<id>/duplicates
     api.register_blueprint(documents_api.blp)  # /api/v1/documents, petition and public notices, templates
+    api.register_blueprint(reference_api.blp)  # /api/v1/categories, /api/v1/departments (admin edits)
     problems.install(app)
     app.before_request(context.authenticate_api_request)
     app.teardown_appcontext(context.close_session)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, select, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.identity.models import User
@@ -135,8 +135,12 @@ def _seal_code_values(viewer: Viewer, value: Any) -> Any:
 def is_protected(session: Session, petition: Petition) -> bool:
     if petition.request_type == "report":
         return True
-    codes = {petition.category, petition.category.split(".")[0]}  # a restricted parent covers its children
-    restricted = select(Category.code).where(Category.code.in_(codes), Category.restricted.is_(True))
+    # A restricted parent covers its children: the tree's parent (categories have two levels and may
+    # move, keeping their codes; petitions/reference.py), not the code's first segment.
+    parent = select(Category.parent_code).where(Category.code == petition.category).scalar_subquery()
+    restricted = select(Category.code).where(
+        or_(Category.code == petition.category, Category.code == parent), Category.restricted.is_(True)
+    )
     return session.scalar(restricted.limit(1)) is not None
 
 

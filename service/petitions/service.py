@@ -215,9 +215,8 @@ def list_petitions(session: Session, viewer: Viewer, query: PetitionQuery) -> tu
     if query.status:
         statement = statement.where(Petition.status == query.status)
     if query.category:
-        statement = statement.where(
-            or_(Petition.category == query.category, Petition.category.like(f"{query.category}.%"))
-        )
+        children = select(Category.code).where(Category.parent_code == query.category)
+        statement = statement.where(or_(Petition.category == query.category, Petition.category.in_(children)))
     if query.department:
         statement = statement.where(
             exists(

@@ -17,7 +17,18 @@ from service.web import context, errors, i18n, navigation, security
 
 
 def register_web(app: Flask) -> None:
-    from service.web import audit, auth, campaign, governance, models, petitions, portal, reception, tasks
+    from service.web import (
+        audit,
+        auth,
+        campaign,
+        governance,
+        models,
+        petitions,
+        portal,
+        reception,
+        reference,
+        tasks,
+    )
     from service.web.supervision import blp as supervision_blp
 
     security.configure(app)
@@ -35,6 +46,7 @@ def register_web(app: Flask) -> None:
     web.register_blueprint(reception.blp)  # /work/reception (roster, sessions, cases)
     web.register_blueprint(governance.blp)  # /work/governance (源头治理看板, exports)
     web.register_blueprint(supervision_blp)  # /work/supervision (督办事项, 发起督办)
+    web.register_blueprint(reference.blp)  # /work/admin/categories, /work/admin/departments (admin)
     security.protect(web)
     errors.install(web)
     errors.install_fallback(app)

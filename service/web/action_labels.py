@@ -29,6 +29,8 @@ ACTION_GROUPS: dict[str, str] = {
     "calendar": "节假日与期限规则",
     "model": "流程模型",
     "template": "文书模板",
+    "category": "问题分类",
+    "department": "部门",
     "user": "用户",
 }
 
@@ -95,6 +97,10 @@ ACTION_LABELS: dict[str, str] = {
     "model.deployed": "部署流程模型",
     "template.replaced": "修改文书模板",
     "template.reset": "恢复默认文书模板",
+    "category.created": "新增问题分类",
+    "category.updated": "修改问题分类",
+    "department.created": "新增部门",
+    "department.updated": "修改部门",
     "user.created": "创建用户",
 }
 

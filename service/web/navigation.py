@@ -24,6 +24,8 @@ def pages_for(user: User | None) -> frozenset[str]:
         pages.add("register")  # web.petitions.new: Viewer.may_register
     if user.role in AUDIT_ROLES:
         pages.add("audit")
+    if user.role == ADMIN:
+        pages.add("reference")  # web.reference: require_role(ADMIN)
     if user.role in SUPERVISION_ROLES:
         pages.add("supervision")  # web.supervision.index: require_role(*SUPERVISION_ROLES)
     if user.role in SEE_ALL_ROLES:
