@@ -223,15 +223,20 @@ def view_item(session: Session, item_id: int, *, now: datetime) -> ItemView:
             select(GovernanceReport).where(GovernanceReport.item_id == item.id).order_by(GovernanceReport.id)
         )
     )
-    tasks = list(
+    tasks = open_tasks(session, item.id)
+    overdue = any(t.due_at is not None and t.due_at < now for t in tasks)
+    return ItemView(item, petitions, reports, tasks, overdue)
+
+
+def open_tasks(session: Session, item_id: int) -> list[HumanTask]:
+    """The item's open tasks, oldest first."""
+    return list(
         session.scalars(
             select(HumanTask)
-            .where(HumanTask.business_key == business_key(item.id), HumanTask.status == TASK_OPEN)
+            .where(HumanTask.business_key == business_key(item_id), HumanTask.status == TASK_OPEN)
             .order_by(HumanTask.created_at)
         )
     )
-    overdue = any(t.due_at is not None and t.due_at < now for t in tasks)
-    return ItemView(item, petitions, reports, tasks, overdue)
 
 
 def titles_by_key(session: Session, keys: Iterable[str | None]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service.audit import reads
@@ -20,9 +21,11 @@ from service.governance.export import XLSX, hot_issues_workbook, items_workbook,
 from service.governance.hot_issues import find_hot_issues
 from service.governance.periods import KINDS, Period, period_from
 from service.governance.vocabulary import ITEM_STATUSES
+from service.identity.service import display_names
 from service.petitions.service import department_names
 from service.web import context
 from service.web.context import db, services
+from service.web.present import group_label
 
 blp = Blueprint(
     "governance",
@@ -124,10 +127,25 @@ def open_from_hot_issue() -> WerkzeugResponse:
                 description=f"{period.label()}热点问题：{issue.size}件",
             )
             item = items.open_item(tx, runtime=app.runtime, actor=context.actor(), opening=opening)
-            flash(f"已立项：源头治理事项 {item.id}，请在待办中明确责任", "success")
+            flash(f"已立项：源头治理事项 {item.id}{_next_step(tx, item.id)}", "success")
     except DomainError as error:
         flash(error.detail, "error")
     return redirect(url_for("web.governance.dashboard", kind=period.kind, start=period.first_day.isoformat()))
+
+
+def _next_step(session: Session, item_id: int) -> str:
+    """Who takes the new item's next step (明确责任) as the process assigns it: the office's
+    supervisors, who are often not the leader or assessor that opened it."""
+    task = next(iter(items.open_tasks(session, item_id)), None)
+    if task is None:
+        return ""
+    if context.actor().may_work_on(task.candidate_group, task.assignee):
+        return f"，下一步「{task.title}」已在您的待办中"
+    if task.assignee:
+        who = display_names(session, {task.assignee}).get(task.assignee, task.assignee)
+    else:
+        who = group_label(task.candidate_group, department_names(session))
+    return f"，下一步「{task.title}」由{who}办理"
 
 
 @blp.get("/export/<any(metrics, hot_issues, items):table>.xlsx")

@@ -1,7 +1,8 @@
 """A governance item's tasks as their people work them: a task assigned to a person by name stays
 with that person (there is no group to hand it back to); its deadlines end at 23:59 of their last
 day, as every other task's; each task says which item it is about, who answers for it, the plan,
-the deadline and the last result, and the task list names the item."""
+the deadline and the last result, and the task list names the item. Whoever turns a hot issue into
+an item is told who takes its next step."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from service.engine.sweeper import TimerSweeper
-from tests.conftest import START, Harness
+from tests.conftest import START, Harness, petition_body
 from tests.web.support import WebClient
 
 ASSIGNMENT = {
@@ -144,3 +145,34 @@ def test_the_task_list_names_a_governance_task_s_item(harness: Harness) -> None:
     row = re.search(r"<tr class=\"due-row[^>]*>.*?</tr>", web.text("/work/tasks"), re.S)
     assert row and "立行立改" in row.group(0) and "二食堂饭菜价格上涨" in row.group(0)
     assert "二食堂饭菜价格上涨" in web.text("/work/tasks?q=饭菜价格")  # found by the item's title
+
+
+def _flash_after_opening_the_hot_issue(harness: Harness, user: str) -> str:
+    web = WebClient(harness.api.client)
+    web.login(user)
+    page = web.text("/work/governance?kind=month&start=2026-03-01")
+    key = re.search(r'name="key" value="([^"]+)"', page)
+    assert key, page
+    done = web.post("/work/governance/items", {"kind": "month", "start": "2026-03-01", "key": key.group(1)})
+    assert done.status_code == 302
+    flash = re.search(
+        r'<div class="flash flash-success"[^>]*>(.*?)</div>', web.text(done.headers["Location"])
+    )
+    assert flash, "no message after opening the item"
+    return flash.group(1)
+
+
+def test_opening_an_item_says_who_assigns_the_responsibility(harness: Harness) -> None:
+    for n in range(6):
+        harness.api.register(
+            petition_body(
+                title="西区3号楼热水供应不稳定",
+                content=f"西区3号楼热水时有时无，第{n}次。",
+                petitioner={"name": f"学生{n}", "phone": f"1380000000{n}", "kind": "student"},
+            )
+        )
+    said = _flash_after_opening_the_hot_issue(harness, "leader")  # the leader does not assign it
+    assert "由督办员·党政办公室（信访办）办理" in said and "明确包抓领导、责任部门、责任人和解决时限" in said
+    assert "请在待办中" not in said
+    said = _flash_after_opening_the_hot_issue(harness, "supervisor")  # the supervisor does
+    assert "已在您的待办中" in said
