@@ -25,6 +25,14 @@ NAMING_CONVENTION = {
 }
 
 
+# Every id (and version number) is an INTEGER column, 32 bits on PostgreSQL: a larger number names
+# no row, and SQLite cannot even bind one past 64 bits. The edges refuse such numbers before any query:
+# `<int:…>` routes answer 404 (service/app.py), the API's integer fields 422 (service/api/schemas).
+MAX_ID = 2**31 - 1
+# The last page number a list accepts (422 beyond it), so that page × per_page stays a small offset.
+MAX_PAGE = 100_000
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -17,7 +17,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from service.api.context import caller_first, current_user, require_role, services, session
-from service.api.schemas import BaseSchema, LocalDateTime
+from service.api.schemas import BaseSchema, LocalDateTime, PageNumber
 from service.audit import export, queries, reads
 from service.audit.chain import verify
 from service.clock import to_local
@@ -37,7 +37,7 @@ class AuditQuerySchema(BaseSchema):
     )
     since = fields.String(data_key="from", metadata={"description": "ISO 日期或时间（含），无时区按北京时间"})
     until = fields.String(data_key="to", metadata={"description": "ISO 日期（含当天）或时间（不含）"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = PageNumber()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from service.api.context import current_user, services, session
-from service.api.schemas import BaseSchema, LocalDateTime
+from service.api.schemas import BaseSchema, LocalDateTime, PageNumber
 from service.notifications import service as inbox
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="站内通知")
@@ -16,7 +16,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", d
 
 class InboxQuerySchema(BaseSchema):
     unread = fields.Boolean(load_default=False, metadata={"description": "只看未读"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = PageNumber()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

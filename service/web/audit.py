@@ -17,6 +17,7 @@ from service.audit import reads
 from service.audit.chain import verify as verify_chain
 from service.audit.export import csv_chunks
 from service.clock import LOCAL_TZ
+from service.db import MAX_ID
 from service.errors import DomainError, Invalid, NotFound
 from service.identity.models import User
 from service.identity.roles import ADMIN, AUDITOR
@@ -37,7 +38,6 @@ FILTERS = ("actor", "action", "petition", "since", "until", "q")
 _NAMED_ACTORS = {"系统": "system", "信访人（网上）": petitions.PUBLIC_ACTOR, "信访人": petitions.PUBLIC_ACTOR}
 _CODE = re.compile(r"[A-Za-z0-9]{12}")
 _NUMBER = re.compile(r"[0-9]{1,10}")
-_MAX_ID = 2**31 - 1
 _FIELD_NAMES = {"from": "自", "to": "至"}
 
 
@@ -77,7 +77,7 @@ def _petition(session: Session, text: str) -> Petition | None:
         return None
     petition: Petition | None = None
     if _NUMBER.fullmatch(value):
-        petition = session.get(Petition, int(value)) if int(value) <= _MAX_ID else None
+        petition = session.get(Petition, int(value)) if int(value) <= MAX_ID else None
     else:
         code = value.upper()
         if _CODE.fullmatch(code):
@@ -102,7 +102,7 @@ def _cursor(args: MultiDict[str, str]) -> tuple[int | None, int | None]:
     found: list[int | None] = []
     for name in ("before", "after"):
         value = args.get(name, "").strip()
-        if value and (not _NUMBER.fullmatch(value) or int(value) > _MAX_ID):
+        if value and (not _NUMBER.fullmatch(value) or int(value) > MAX_ID):
             raise Invalid("分页参数有误", errors={name: f"{value} 不是事件序号"})
         found.append(int(value) if value else None)
     return found[0], found[1]

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from service.clock import LOCAL_TZ
+from service.db import MAX_PAGE
 from service.documents import html, render
 from service.errors import Forbidden, Invalid
 from service.identity.service import list_departments
@@ -33,6 +34,9 @@ blp.add_app_template_filter(html.to_html, "notice_html")
 @blp.get("")
 def index() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    if page > MAX_PAGE:
+        message = f"页码应在 1–{MAX_PAGE} 之间"
+        raise Invalid(message, errors={"page": message})
     query = petitions.PetitionQuery(
         status=request.args.get("status") or None,
         category=request.args.get("category") or None,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from service.clock import LOCAL_TZ
+from service.db import MAX_ID
 from service.errors import DomainError, Invalid
 from service.identity.models import User
 from service.identity.roles import LEADER
@@ -68,6 +69,8 @@ def petition_id(raw: str | None) -> int | None:
     if not text:
         return None
     if text.isdigit():
+        if int(text) > MAX_ID:
+            raise Invalid("信访事项不存在", errors={"petition": f"没有编号为 {text} 的信访事项"})
         return int(text)
     found = db().scalar(select(Petition.id).where(Petition.tracking_code == text.upper()))
     if found is None:

@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from service.clock import to_local
+from service.db import MAX_ID, MAX_PAGE
 
 fields.Field.default_error_messages.update(
     required="此项为必填项", null="不能为空", validator_failed="取值无效"
@@ -42,6 +43,29 @@ validate.URL.default_message = "网址格式不正确"
 class BaseSchema(Schema):
     # marshmallow's own class attribute, hence mutable
     error_messages = {"unknown": "不允许的字段", "type": "应为 JSON 对象"}  # noqa: RUF012
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
+        """Every integer a request sends is one an INTEGER column holds (ids above all): past
+        MAX_ID it is a 422 on its field, never a number a query cannot bind."""
+        _hold_in_column(field_obj)
+
+
+def _hold_in_column(field: fields.Field[Any]) -> None:
+    if isinstance(field, fields.List):
+        _hold_in_column(field.inner)
+    elif isinstance(field, fields.Integer) and not any(
+        isinstance(v, validate.Range) and v.max is not None for v in field.validators
+    ):
+        field.validators.append(validate.Range(max=MAX_ID, error="应不大于 {max}"))
+
+
+class PageNumber(fields.Integer):
+    """`page` of a list, 1 by default; past MAX_PAGE is a 422, not an offset no query can take."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("load_default", 1)
+        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_PAGE, error="页码应在 {min}–{max} 之间"))
+        super().__init__(**kwargs)
 
 
 class LocalDateTime(fields.DateTime):

@@ -6,7 +6,7 @@ from typing import Any
 from flask import g
 from marshmallow import fields, validate
 
-from service.api.schemas import BaseSchema, LocalDateTime
+from service.api.schemas import BaseSchema, LocalDateTime, PageNumber
 from service.api.schemas.tasks import TaskSchema
 from service.clock import LOCAL_TZ
 from service.petitions import access
@@ -88,7 +88,7 @@ class PetitionQuerySchema(BaseSchema):
     category = fields.String()
     department = fields.String()
     q = fields.String(validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="应不小于 {min}"))
+    page = PageNumber()
     per_page = fields.Integer(
         load_default=20, validate=validate.Range(min=1, max=100, error="应在 {min}–{max} 之间")
     )
