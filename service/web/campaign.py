@@ -13,12 +13,14 @@ from werkzeug.wrappers import Response
 from service.campaign import dashboard as dashboards
 from service.campaign import service as campaigns
 from service.campaign.vocabulary import CAMPAIGN_STATUSES, MEMBER_DUTIES, MEMBER_ROLES, PHASE_STATUSES, PHASES
-from service.errors import Invalid
+from service.engine.models import HumanTask
+from service.errors import Forbidden, Invalid
 from service.governance.vocabulary import ITEM_STATUSES as GOVERNANCE_STATUSES
 from service.identity.models import User
 from service.identity.roles import LEADER
 from service.identity.service import list_departments
 from service.petitions import service as petitions
+from service.petitions import tasks as task_service
 from service.web import context
 from service.web.context import db, services
 from service.web.present import due_mark, group_label
@@ -125,6 +127,7 @@ def show(campaign_id: int) -> str:
     return render_template(
         "campaign/show.html",
         board=board,
+        openable=_openable(board.open_tasks),
         campaign=board.view.campaign,
         departments=departments,
         names=names,
@@ -137,6 +140,18 @@ def show(campaign_id: int) -> str:
         typical=petitions_of(board.view.typical_cases),
         governance_statuses=GOVERNANCE_STATUSES,
     )
+
+
+def _openable(tasks: list[HumanTask]) -> set[str]:
+    """The tasks the viewer may open (the rest are listed without a link that would say 403)."""
+    user, openable = context.current_user(), set()
+    for task in tasks:
+        try:
+            task_service.get_task(db(), user, task.id)
+        except Forbidden:
+            continue
+        openable.add(task.id)
+    return openable
 
 
 def petitions_of(cases: list[Any]) -> dict[int, Any]:

@@ -87,3 +87,20 @@ def test_a_campaign_task_opens_read_only_for_those_who_see_every_task(leaders: H
     approver.login("leader_cao")
     page = approver.text(f"/work/tasks/{approve_id}")  # the 组长 sees the plan they approve
     assert "专项行动实施方案" in page and "目标任务、责任分工与时间安排" in page
+
+
+def test_the_dashboard_links_only_the_tasks_the_viewer_may_open(leaders: Harness) -> None:
+    office = WebClient(leaders.api.client)
+    office.login("assessor")
+    office.get("/work/campaigns")
+    started = office.post("/work/campaigns", FORM)
+    dashboard = started.headers["Location"]
+    draft = leaders.api.get("/api/v1/tasks?all=true", user="auditor").get_json()["items"]
+    (task_id,) = [t["id"] for t in draft if t["name"] == "draft_plan"]
+    link = f'href="/work/tasks/{task_id}"'
+    assert link in office.text(dashboard)
+    department = WebClient(leaders.api.client)
+    department.login("logistics_handler")
+    page = department.text(dashboard)
+    assert "制定实施方案" in page and link not in page  # named, but not a way to a 403
+    assert department.get(f"/work/tasks/{task_id}").status_code == 403
