@@ -31,20 +31,21 @@ class UnstaffedAlert:
         open_steps = session.scalars(
             select(HumanTask).where(task_matter() == matter, HumanTask.status == TASK_OPEN)
         ).all()
-        stranded = [t for t in open_steps if t.candidate_group and not _anyone_left(session, t, matter)]
+        stranded = [t for t in open_steps if not _anyone_left(session, t, matter)]
         if not stranded:
             return
         office = session.scalars(
             select(User.username).where(User.role == ASSESSOR, User.active.is_(True)).order_by(User.username)
         ).all()
         for task in stranded:
-            outcome.record("task.unstaffed", actor="system", task_id=task.id, group=task.candidate_group)
+            group = task.candidate_group or "（指定办理人）"
+            outcome.record("task.unstaffed", actor="system", task_id=task.id, group=group)
             session.add_all(
                 Notification(
                     recipient=username,
                     kind=KIND_UNSTAFFED,
                     title=f"无人可办：{task.title}",
-                    body=f"“{task.title}”的办理人员已申请回避，{task.candidate_group} 中已无其他可办理人员："
+                    body=f"“{task.title}”的办理人员已申请回避，{group} 中已无其他可办理人员："
                     "请协调增加承办人或改派。",
                     link=f"/work/tasks/{task.id}",
                     task_id=task.id,
@@ -56,8 +57,14 @@ class UnstaffedAlert:
 
 
 def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:
-    """Whether an active user of the task's candidate group has not stepped aside from the matter."""
-    role, _, department = (task.candidate_group or "").partition("@")
+    """Whether someone may still take the task: its assignee, or else an active user of its candidate
+    group who has not stepped aside from the matter (a task assigned by name has no group to fall
+    back on once its assignee steps aside)."""
+    if task.assignee is not None:
+        return True
+    if not task.candidate_group:
+        return False
+    role, _, department = task.candidate_group.partition("@")
     eligible = select(User.id).where(
         User.role == role,
         User.active.is_(True),

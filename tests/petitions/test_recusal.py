@@ -94,3 +94,20 @@ def test_the_office_is_told_at_once_when_a_recusal_leaves_a_step_with_nobody_to_
     api.post(f"/api/v1/tasks/{step['id']}/recuse", {"reason": "本人亲属"}, user="logistics_handler")
     with any_harness.db.session() as session:
         assert not session.scalars(select(Notification).where(Notification.task_id == step["id"])).all()
+
+
+def test_a_person_named_on_a_task_who_steps_aside_leaves_it_to_the_office(harness: Harness) -> None:
+    """A governance rectify task is assigned to the responsible person by name: no group to fall
+    back on, so the office is told at once."""
+    from service.notifications.models import Notification
+    from tests.governance.test_item_tasks import _assigned, _task
+
+    item_id = _assigned(harness)
+    rectify = _task(harness, item_id, "rectify", "logistics_head")
+    stepped = harness.api.post(
+        f"/api/v1/tasks/{rectify['id']}/recuse", {"reason": "被反映人系本人亲属"}, user="logistics_head"
+    )
+    assert stepped.status_code == 200
+    with harness.db.session() as session:
+        told = session.scalars(select(Notification).where(Notification.task_id == rectify["id"])).all()
+    assert [n.recipient for n in told] == ["assessor"] and "指定办理人" in told[0].body
