@@ -14,13 +14,14 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service.audit import reads
 from service.clock import to_local
 from service.config import PROJECT_ROOT
-from service.errors import DomainError, Invalid
+from service.errors import DomainError, Forbidden, Invalid
 from service.governance import access, metrics
 from service.governance import service as items
 from service.governance.export import XLSX, hot_issues_workbook, items_workbook, metrics_workbook
 from service.governance.hot_issues import find_hot_issues
 from service.governance.periods import KINDS, Period, period_from
 from service.governance.vocabulary import ITEM_STATUSES
+from service.identity.roles import ROLE_LABELS
 from service.identity.service import display_names
 from service.petitions.service import department_names
 from service.web import context
@@ -106,7 +107,8 @@ def open_from_hot_issue() -> WerkzeugResponse:
     """Turn a hot issue into a governance item (office staff and leaders)."""
     user = context.current_user()
     if user.role not in access.MAY_OPEN_ITEMS:
-        abort(403)
+        allowed = "、".join(label for role, label in ROLE_LABELS.items() if role in access.MAY_OPEN_ITEMS)
+        raise Forbidden(f"只有{allowed}可以将热点问题转为治理事项")
     form = request.form
     period = period_from(form.get("kind", "month"), _day(form.get("start", ""), "start"), None)
     app = services()

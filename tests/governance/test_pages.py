@@ -6,8 +6,10 @@ import json
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from service.governance.bulk import insert_petitions
+from service.governance.models import GovernanceItem
 from tests.conftest import Harness, petition_body
 from tests.governance.handmade import at, march_set
 from tests.web.support import WebClient
@@ -70,3 +72,13 @@ def test_office_turns_a_hot_issue_into_an_item(harness: Harness, web: WebClient)
     done = web.post("/work/governance/items", {"kind": "month", "start": "2026-03-01", "key": key.group(1)})
     assert done.status_code == 302
     assert "已立项" in web.text("/work/governance?kind=month&start=2026-03-01")
+
+
+def test_a_role_that_may_not_open_items_is_told_why(harness: Harness, web: WebClient) -> None:
+    web.login("logistics_head")
+    web.get("/work/governance?kind=month&start=2026-03-01")
+    refused = web.post("/work/governance/items", {"kind": "month", "start": "2026-03-01", "key": "热水"})
+    assert refused.status_code == 403
+    assert "只有研判员、督办员、校领导可以将热点问题转为治理事项" in refused.get_data(as_text=True)
+    with harness.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(GovernanceItem)) == 0
