@@ -54,3 +54,14 @@ class UserContact(Base):
     username: Mapped[str] = mapped_column(ForeignKey("app_user.username"), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+_PETITION_KEY = "petition:"
+
+
+def petition_id_of(business_key: str | None) -> int | None:
+    """The petition a task belongs to, from its business key (`petition:<id>`), for the inbox link."""
+    if business_key and business_key.startswith(_PETITION_KEY):
+        tail = business_key.removeprefix(_PETITION_KEY)
+        return int(tail) if tail.isdigit() else None
+    return None

@@ -24,11 +24,17 @@ from service.engine.calendar import BusinessCalendar
 from service.engine.models import TASK_OPEN, HumanTask
 from service.identity.models import User
 from service.notifications.mailer import Mail, MailSettings, send_all
-from service.notifications.models import KIND_DUE_SOON, KIND_OVERDUE, Notification, TaskReminder, UserContact
+from service.notifications.models import (
+    KIND_DUE_SOON,
+    KIND_OVERDUE,
+    Notification,
+    TaskReminder,
+    UserContact,
+    petition_id_of,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_WORKDAYS = 3
-_PETITION_KEY = "petition:"
 # Before counting working days in Python, the query keeps tasks due within this many calendar days
 # per working day of lead time, plus a holiday block's worth.
 _SLACK_DAYS = 14
@@ -144,7 +150,7 @@ def _remind(
     assert task.due_at is not None
     people = recipients(session, task)
     title, body = _text(task, kind, now=now, calendar=calendar)
-    petition_id = _petition_id(task.business_key)
+    petition_id = petition_id_of(task.business_key)
     for username in people:
         session.add(
             Notification(
@@ -178,7 +184,7 @@ def _remind(
 def _text(task: HumanTask, kind: str, *, now: datetime, calendar: BusinessCalendar) -> tuple[str, str]:
     assert task.due_at is not None
     due = to_local(task.due_at)
-    petition_id = _petition_id(task.business_key)
+    petition_id = petition_id_of(task.business_key)
     subject = f"信访事项 {petition_id} 的" if petition_id is not None else ""
     when = due.strftime("%Y-%m-%d %H:%M")
     if kind == KIND_OVERDUE:
@@ -192,10 +198,3 @@ def _text(task: HumanTask, kind: str, *, now: datetime, calendar: BusinessCalend
         f"任务即将到期：{task.title}",
         f"{subject}任务「{task.title}」将于 {when} 到期（{remaining}），请及时办理。",
     )
-
-
-def _petition_id(business_key: str | None) -> int | None:
-    if business_key and business_key.startswith(_PETITION_KEY):
-        tail = business_key.removeprefix(_PETITION_KEY)
-        return int(tail) if tail.isdigit() else None
-    return None

@@ -2,24 +2,27 @@
 
 A department with a single handler who steps aside leaves its open step with no one to sign for
 it or handle it; left alone, the step would only surface when it ran overdue. The office's 研判员
-are told which step it is, so they can add a handler to the department or have the matter
-re-routed, and the instance's audit stream records that nobody remained.
+and 督办员 (except any who stepped aside from the matter themselves) are told which step it is, so
+they can add a handler or reassign it, and the instance's audit stream records that nobody
+remained and who was told.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from service.engine.commands import Recuse
 from service.engine.models import TASK_OPEN, HumanTask, Recusal
 from service.engine.outcome import Outcome
 from service.engine.recusal import matter_of, task_matter
-from service.identity.models import User
-from service.identity.roles import ASSESSOR
-from service.notifications.models import Notification
+from service.identity.models import Department, User
+from service.identity.roles import ASSESSOR, ROLE_LABELS, SUPERVISOR
+from service.notifications.models import Notification, petition_id_of
 
 KIND_UNSTAFFED = "task_unstaffed"
+# Who coordinates a stranded step: the office's 研判员 and 督办员 (governance work is theirs).
+OFFICE_COORDINATORS = (ASSESSOR, SUPERVISOR)
 
 
 class UnstaffedAlert:
@@ -35,25 +38,42 @@ class UnstaffedAlert:
         if not stranded:
             return
         office = session.scalars(
-            select(User.username).where(User.role == ASSESSOR, User.active.is_(True)).order_by(User.username)
+            select(User.username)
+            .where(User.role.in_(OFFICE_COORDINATORS), User.active.is_(True), _not_recused(matter))
+            .order_by(User.username)
         ).all()
         for task in stranded:
-            group = task.candidate_group or "（指定办理人）"
-            outcome.record("task.unstaffed", actor="system", task_id=task.id, group=group)
+            group = _group_label(session, task.candidate_group)
+            outcome.record("task.unstaffed", actor="system", task_id=task.id, group=group, told=list(office))
             session.add_all(
                 Notification(
                     recipient=username,
                     kind=KIND_UNSTAFFED,
                     title=f"无人可办：{task.title}",
-                    body=f"“{task.title}”的办理人员已申请回避，{group} 中已无其他可办理人员："
+                    body=f"“{task.title}”的办理人员已申请回避，{group}中已无其他可办理人员："
                     "请协调增加承办人或改派。",
                     link=f"/work/tasks/{task.id}",
                     task_id=task.id,
+                    petition_id=petition_id_of(task.business_key),
                     business_key=task.business_key,
                     created_at=outcome.now,
                 )
                 for username in office
             )
+
+
+def _not_recused(matter: str) -> ColumnElement[bool]:
+    return ~exists().where(Recusal.matter == matter, Recusal.username == User.username)
+
+
+def _group_label(session: Session, group: str | None) -> str:
+    """'handler@academic' reads 承办人·教务处; a task assigned by name has no group."""
+    if not group:
+        return "指定办理人"
+    role, _, code = group.partition("@")
+    department = session.get(Department, code) if code else None
+    role_label = ROLE_LABELS.get(role, role)
+    return f"{role_label}·{department.name if department else code}" if code else role_label
 
 
 def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:
@@ -68,7 +88,7 @@ def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:
     eligible = select(User.id).where(
         User.role == role,
         User.active.is_(True),
-        ~exists().where(Recusal.matter == matter, Recusal.username == User.username),
+        _not_recused(matter),
     )
     if department:
         eligible = eligible.where(User.department_code == department)

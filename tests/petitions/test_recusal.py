@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.audit.models import AuditEvent
-from tests.conftest import Harness, add_user, draft_reply, routed
+from tests.conftest import Harness, add_user, draft_reply, petition_body, routed
 
 
 def test_a_handler_who_steps_aside_hands_the_task_back_and_cannot_take_the_matter_again(
@@ -85,8 +85,9 @@ def test_the_office_is_told_at_once_when_a_recusal_leaves_a_step_with_nobody_to_
     with any_harness.db.session() as session:
         told = session.scalars(select(Notification).where(Notification.task_id == task["id"])).all()
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.unstaffed"))
-    assert {n.recipient for n in told} == {"assessor"} and told[0].title == "无人可办：签收"
-    assert event is not None and event.data["group"] == "handler@academic"
+    assert {n.recipient for n in told} == {"assessor", "supervisor"} and told[0].title == "无人可办：签收"
+    assert "承办人·教务处中已无其他可办理人员" in told[0].body and told[0].petition_id == pid
+    assert event is not None and event.data["group"] == "承办人·教务处"
 
     staffed = routed(api)  # a colleague remains at logistics: nobody needs telling
     add_user(any_harness, "logistics_handler2", "handler", "logistics")
@@ -110,4 +111,16 @@ def test_a_person_named_on_a_task_who_steps_aside_leaves_it_to_the_office(harnes
     assert stepped.status_code == 200
     with harness.db.session() as session:
         told = session.scalars(select(Notification).where(Notification.task_id == rectify["id"])).all()
-    assert [n.recipient for n in told] == ["assessor"] and "指定办理人" in told[0].body
+    assert sorted(n.recipient for n in told) == ["assessor", "supervisor"] and "指定办理人" in told[0].body
+
+
+def test_whoever_steps_aside_is_not_the_one_told(harness: Harness) -> None:
+    from service.notifications.models import Notification
+
+    api = harness.api
+    pid = api.register(petition_body())["id"]  # screening is the assessor's, the only one
+    task = api.task(pid, "screening", "assessor")
+    api.post(f"/api/v1/tasks/{task['id']}/recuse", {"reason": "信访人系本人亲属"}, user="assessor")
+    with harness.db.session() as session:
+        told = session.scalars(select(Notification).where(Notification.task_id == task["id"])).all()
+    assert [n.recipient for n in told] == ["supervisor"]
