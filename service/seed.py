@@ -23,6 +23,7 @@ DEMO_USERS = (
     ("logistics_handler", "handler", "logistics", "后勤处承办人"),
     ("logistics_head", "head", "logistics", "后勤处处长"),
     ("academic_handler", "handler", "academic", "教务处承办人"),
+    ("academic_head", "head", "academic", "教务处处长"),
     ("leader", "leader", None, "分管校领导"),
     ("admin", "admin", None, "流程管理员"),
     ("auditor", "auditor", None, "审计员"),

@@ -36,7 +36,7 @@ def test_init_deploys_and_is_idempotent_and_seeds_no_demo_accounts(
     assert "petition.bpmn: bpmn petition v1 (unchanged)" in out and "seeded" not in out
     assert _user_count() == 0  # a production `init` creates no accounts with a known password
     assert main(["init", "--demo"]) == 0
-    assert "seeded 11 demo users" in capsys.readouterr().out
+    assert "seeded 12 demo users" in capsys.readouterr().out
     assert _user_count() >= 11
 
 

@@ -22,7 +22,7 @@ from service.errors import Conflict, Forbidden, Invalid
 from service.identity.models import Department
 from service.petitions.models import Petition, PetitionDepartment
 from service.petitions.projection import business_key, petition_of, petition_of_task
-from service.petitions.rules import departments_without_handlers
+from service.petitions.rules import departments_without
 
 PROCESS_KEY = "co_request"
 HANDLING_STATUSES = frozenset({"in_progress", "extension_requested", "reopened"})
@@ -74,7 +74,7 @@ def _check_departments(session: Session, petition: Petition, wanted: list[str]) 
         problem = "协办部门不能包含主办部门"
     elif already := [code for code in wanted if code in (petition.co_departments or [])]:
         problem = f"已是协办部门：{'、'.join(already)}"
-    elif unstaffed := departments_without_handlers(session, wanted):
+    elif unstaffed := departments_without(session, wanted):
         problem = f"{'、'.join(sorted(unstaffed.values()))}尚无承办人账号，无法协办"
     if problem:
         raise Invalid("协办请求有误", errors={"departments": problem})

@@ -14,7 +14,7 @@ from service.clock import Clock, to_local
 from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
 from service.identity.models import Department, User
-from service.identity.roles import HANDLER
+from service.identity.roles import HANDLER, HEAD
 from service.petitions.access import is_protected
 from service.petitions.codes import petition_by_code
 from service.petitions.projection import petition_id_of, petition_of_task
@@ -154,23 +154,27 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
             errors["co_departments"] = f"{kind}不设协办部门"
         if errors:
             return errors
-    unstaffed = departments_without_handlers(
-        session, [data.get("department"), *(data.get("co_departments") or [])]
-    )
+    # Dispatched there, the item would wait for a sign-for (or the lead's 签发) nobody can give.
+    unstaffed = departments_without(session, [data.get("department"), *(data.get("co_departments") or [])])
     if unstaffed:
-        # Dispatched there, the item would wait for a sign-for nobody can give.
-        names = "、".join(sorted(unstaffed.values()))
         field = "department" if data.get("department") in unstaffed else "co_departments"
-        return {field: f"{names}尚无承办人账号，不能派单：请改派，或先为该部门添加承办人"}
+        return {field: f"{_names(unstaffed)}尚无承办人账号，不能派单：请改派，或先为该部门添加承办人"}
+    if headless := departments_without(session, [data.get("department")], role=HEAD):
+        missing = f"{_names(headless)}尚无部门负责人账号，答复无人签发"
+        return {"department": f"{missing}，不能派单：请改派，或先添加负责人"}
     return {}
 
 
-def departments_without_handlers(session: Session, codes: list[Any]) -> dict[str, str]:
-    """Of these departments, those with no active handler, by name."""
+def _names(departments: Mapping[str, str]) -> str:
+    return "、".join(sorted(departments.values()))
+
+
+def departments_without(session: Session, codes: list[Any], *, role: str = HANDLER) -> dict[str, str]:
+    """Of these departments, those with no active user of `role` (承办人 unless said), by name."""
     wanted = {code for code in codes if isinstance(code, str)}
     if not wanted:
         return {}
-    staffed = select(User.department_code).where(User.role == HANDLER, User.active.is_(True))
+    staffed = select(User.department_code).where(User.role == role, User.active.is_(True))
     rows = session.execute(
         select(Department.code, Department.name).where(
             Department.code.in_(wanted), Department.code.not_in(staffed)

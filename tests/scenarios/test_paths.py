@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.conftest import Harness, handled_and_served, petition_body, routed, serve_reply
+from tests.conftest import Harness, add_user, handled_and_served, petition_body, routed, serve_reply
 from tests.support import ApiClient
 
 
@@ -179,7 +179,15 @@ def test_routing_refuses_a_department_nobody_could_sign_for(any_harness: Harness
     co = api.submit(pid, "routing", "assessor", department="logistics", co_departments=["finance"])
     assert co.status_code == 422 and "co_departments" in co.get_json()["errors"]
     assert api.petition(pid)["status"] == "accepted"  # nothing changed
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=["academic"])
+    add_user(any_harness, "finance_handler", "handler", "finance")  # a handler, but nobody to 签发
+    headless = api.submit(pid, "routing", "assessor", department="finance", co_departments=[])
+    assert (
+        headless.status_code == 422
+        and "财务处尚无部门负责人账号" in headless.get_json()["errors"]["department"]
+    )
+    api.complete(
+        pid, "routing", "assessor", department="logistics", co_departments=["finance"]
+    )  # co: no 签发
 
 
 def test_return_rejected_goes_back_to_the_same_department(any_harness: Harness) -> None:
