@@ -141,6 +141,8 @@ def bare_round_trips(petitions: int) -> list[float]:
                 "category": BODY["category"],
                 "channel": BODY["channel"],
                 "request_type": BODY["request_type"],
+                "statutory_class": None,
+                "restricted_category": False,
             }
         )
         workflow.do_engine_steps()

@@ -29,6 +29,7 @@ from service.petitions.sealing import Sealer
 # oversee the matter need to reach the person, not their 身份证号); MASKED: all masked; SEALED: none.
 FULL, CONTACT, MASKED, SEALED = "full", "contact", "masked", "sealed"
 SEALED_TEXT = "（已保密）"
+ACCUSATION = "accusation"  # 检举控告类, the statutory class screening gives an accusation
 CODE_HIDDEN_ROLES = frozenset({HANDLER, HEAD})
 
 
@@ -133,13 +134,19 @@ def _seal_code_values(viewer: Viewer, value: Any) -> Any:
 
 
 def is_protected(session: Session, petition: Petition) -> bool:
-    if petition.request_type == "report":
+    """A 举报, an item the office screened as 检举控告类, or one in a restricted category: its
+    writer's identity is sealed outside the office and it goes to the discipline office only."""
+    if petition.request_type == "report" or petition.statutory_class == ACCUSATION:
         return True
+    return category_restricted(session, petition.category)
+
+
+def category_restricted(session: Session, code: str) -> bool:
     # A restricted parent covers its children: the tree's parent (categories have two levels and may
     # move, keeping their codes; petitions/reference.py), not the code's first segment.
-    parent = select(Category.parent_code).where(Category.code == petition.category).scalar_subquery()
+    parent = select(Category.parent_code).where(Category.code == code).scalar_subquery()
     restricted = select(Category.code).where(
-        or_(Category.code == petition.category, Category.code == parent), Category.restricted.is_(True)
+        or_(Category.code == code, Category.code == parent), Category.restricted.is_(True)
     )
     return session.scalar(restricted.limit(1)) is not None
 

@@ -15,7 +15,7 @@ from service.engine.calendar import BusinessCalendar
 from service.engine.models import HumanTask
 from service.identity.models import Department, User
 from service.identity.roles import HANDLER, HEAD
-from service.petitions.access import is_protected
+from service.petitions.access import ACCUSATION, is_protected
 from service.petitions.codes import petition_by_code
 from service.petitions.projection import petition_id_of, petition_of_task
 from service.petitions.vocabulary import CLOSED_STATUSES
@@ -146,7 +146,13 @@ def check_routing(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
     petition = petition_of_task(session, task)
     if petition is not None and is_protected(session, petition):
         # Art. 31: accusations never go to the unit accused; the discipline office handles them alone.
-        kind = "举报事项" if petition.request_type == "report" else "受限分类（师德师风与纪律等）的事项"
+        kind = (
+            "举报事项"
+            if petition.request_type == "report"
+            else "检举控告类事项"
+            if petition.statutory_class == ACCUSATION
+            else "受限分类（师德师风与纪律等）的事项"
+        )
         errors = {}
         if data.get("department") != REPORT_DEPARTMENT:
             errors["department"] = f"{kind}只能交纪委办公室办理（《信访工作条例》第三十一条）"

@@ -116,6 +116,7 @@ def register_petition(
                 "title": petition.title,
                 "request_type": petition.request_type,
                 "statutory_class": petition.statutory_class,
+                "restricted_category": access.category_restricted(session, petition.category),
                 "report_days": petition.report_days,  # 交办: the assigning body's report limit (D12)
                 "category": petition.category,
                 "urgency": petition.urgency,

@@ -129,18 +129,15 @@ def test_the_definitions_hold_on_petitions_run_through_the_runtime(any_harness: 
         clock.advance(timedelta(minutes=10))  # every step at its own moment, as in real use
         api.complete(pid, name, user, **data)
 
-    def handle_and_reply(pid: int) -> None:
-        step(pid, "sign_for", "logistics_handler", sign_result="sign")
-        step(pid, "handle", "logistics_handler", findings="已核实。")
+    def handle_and_reply(pid: int, department: str = "logistics") -> None:
+        handler, head = f"{department}_handler", f"{department}_head"
+        step(pid, "sign_for", handler, sign_result="sign")
+        step(pid, "handle", handler, findings="已核实。")
         step(
-            pid,
-            "draft_reply",
-            "logistics_handler",
-            reply_outcome="explain",
-            reply_text="经核实，情况说明如下：已整改。",
+            pid, "draft_reply", handler, reply_outcome="explain", reply_text="经核实，情况说明如下：已整改。"
         )
-        step(pid, "head_signoff", "logistics_head", approval="approve")
-        step(pid, "serve_reply", "logistics_handler", delivery_method="in_person")
+        step(pid, "head_signoff", head, approval="approve")
+        step(pid, "serve_reply", handler, delivery_method="electronic")
 
     # A: returned by logistics in time (a 退单, not a response), then signed for by academic
     returned = api.register(petition_body())["id"]
@@ -158,8 +155,8 @@ def test_the_definitions_hold_on_petitions_run_through_the_runtime(any_harness: 
     # C: screened as 检举控告类, handled, the result fed back (not rated): left out of satisfaction
     accusation = api.register(petition_body(title="反映某教师违规收费"))["id"]
     step(accusation, "screening", "assessor", decision="accept", statutory_class="accusation")
-    step(accusation, "routing", "assessor", department="logistics", co_departments=[])
-    handle_and_reply(accusation)
+    step(accusation, "routing", "assessor", department="discipline", co_departments=[])
+    handle_and_reply(accusation, "discipline")
     step(accusation, "report_feedback", "assessor", feedback_result="told", feedback_method="phone")
     # D: handled, basically satisfied; not asked whether the problem was solved
     unasked = api.register(petition_body(title="食堂排队时间过长"))["id"]

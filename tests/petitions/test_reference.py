@@ -297,10 +297,10 @@ def test_moving_a_child_under_a_restricted_parent_protects_it(harness: Harness) 
     assert patch(api, "/api/v1/categories/conduct.attitude", {"parent_code": "ethics"}).status_code == 200
     pid = api.register(petition_body(category="conduct.attitude"))["id"]
     task = routing_task(api, pid)
-    assert task["data"]["department"] != "discipline"  # the routing table still reads the code …
+    assert task["data"]["department"] == "discipline"  # proposed as protected: the tree decides …
     url = f"/api/v1/tasks/{task['id']}/complete"
     refused = api.post(url, {"data": {"department": "office", "co_departments": []}}, user="assessor")
-    assert refused.status_code == 422  # … but the tree decides who may handle it
+    assert refused.status_code == 422  # … and who may handle it
     assert api.petition(pid, user="leader")["petitioner"]["name"] == "（已保密）"
     listed = api.get("/api/v1/petitions?category=ethics", user="assessor").get_json()["items"]
     assert [p["id"] for p in listed] == [pid]

@@ -81,3 +81,23 @@ def test_a_table_with_an_unsafe_expression_is_refused(harness: Harness) -> None:
     result = deploy(harness.api, evil)
     assert result["status"] == 422
     assert any("下划线" in message for message in result["errors"].values() if isinstance(message, str))
+
+
+def test_protected_items_are_proposed_to_the_discipline_office(harness: Harness) -> None:
+    """A 举报, a restricted category (师德师风与纪律), or anything the office screens as 检举控告类."""
+    api = harness.api
+    assert proposal(api, request_type="report", category="logistics.canteen") == "discipline"
+    assert proposal(api, category="ethics") == "discipline"
+    pid = api.register(petition_body(title="反映食堂经理违规收受供应商财物"))["id"]
+    api.complete(pid, "screening", "assessor", decision="accept", statutory_class="accusation")
+    task = api.task(pid, "routing", "assessor")
+    assert (
+        api.get(f"/api/v1/tasks/{task['id']}", user="assessor").get_json()["data"]["department"]
+        == "discipline"
+    )
+    refused = api.submit(pid, "routing", "assessor", department="logistics", co_departments=[])
+    assert refused.status_code == 422
+    assert "检举控告类事项只能交纪委办公室办理" in refused.get_json()["errors"]["department"]
+    api.complete(pid, "routing", "assessor", department="discipline", co_departments=[])
+    sealed = api.petition(pid, user="discipline_handler")["petitioner"]
+    assert sealed["name"] == "（已保密）" and api.petition(pid)["petitioner"]["name"] == "张三"
