@@ -90,6 +90,7 @@ SAMPLE: dict[str, Any] = {
     "extension_reason": "需调取合同并审计",
     "sign_due": "2026年03月03日",
     "handling_due": "2026年05月06日",
+    "handling_basis": "《信访工作条例》第三十四条，自受理之日起六十日",
     "findings": "经调查核实……",
     "reply_basis": "《学校食堂管理办法》第十条",
     "opinion_reference": "教信复〔2026〕12号",

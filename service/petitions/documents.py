@@ -39,6 +39,8 @@ ANONYMOUS = "匿名信访人"
 DEFAULT_APPROVER = "学校负责人"
 EXTENSION_STEP = "approve_extension"  # the petition diagram's element ids these notices read
 SIGN_STEP = "sign_for"
+STATUTORY_HANDLING_BASIS = "《信访工作条例》第三十四条，自受理之日起六十日"
+ASSIGNED_HANDLING_BASIS = "{body}要求的报告日期，早于《信访工作条例》第三十四条自受理之日起六十日的期限"
 
 
 @dataclass(frozen=True)
@@ -241,8 +243,10 @@ def _feedback_due(facts: _Facts) -> str:
 
 
 def _dispatch(facts: _Facts) -> dict[str, Any]:
-    """交办单: by when the department must sign for the item, the handling limit (D5), and for an
-    item a higher body assigned (交办), the date it wants the result reported by (D12)."""
+    """交办单: by when the department must sign for the item, and the one handling limit (办理时限)
+    the `handle` step is due at: D5 (60 days from acceptance), or, for an item a higher body assigned
+    (交办), the date it wants the result reported by (D12) when that comes first; the report date
+    itself is named too."""
     own = DeadlineRecord.instance_id == facts.petition.process_instance_id
     sign = facts.stored_due(own, DeadlineRecord.element_id == SIGN_STEP) or facts.computed_due(
         "SIGN", facts.now
@@ -251,9 +255,14 @@ def _dispatch(facts: _Facts) -> dict[str, Any]:
     if handling is None and facts.variables.get("accepted_at"):
         handling = facts.computed_due("D5", facts.variables["accepted_at"])
     report = facts.stored_due(own, DeadlineRecord.rule == "D12") if facts.petition.assigned_by else None
+    basis = STATUTORY_HANDLING_BASIS
+    # As the diagram's earliest(): D12 only when strictly earlier (a tie keeps D5, the first named).
+    if report is not None and (handling is None or as_moment(report) < as_moment(handling)):
+        handling, basis = report, ASSIGNED_HANDLING_BASIS.format(body=facts.petition.assigned_by)
     return {
         "sign_due": _date(sign),
         "handling_due": _date(handling),
+        "handling_basis": basis if handling is not None else "",
         "assigned_by": facts.petition.assigned_by or "",
         "report_due": _date(report) if report else "",
     }

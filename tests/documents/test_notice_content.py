@@ -313,6 +313,40 @@ def test_dispatch_form_states_the_sign_for_and_handling_limits_the_engine_enforc
     assert "交办意见：无" in body
 
 
+def test_dispatch_form_of_an_assigned_item_gives_one_handling_limit_the_earlier_with_its_basis(
+    any_harness: Harness,
+) -> None:
+    """A 交办 item's handling step is due at the earlier of D5 and D12: the 交办单 gives that one
+    date as its 办理时限 with its basis, and still names the date the assigning body wants the report."""
+    api = any_harness.api
+    cases = {"early": 10, "late": 90}  # report days from receipt: before, after the 60 days of D5
+    pids = {}
+    for name, days in cases.items():
+        body = petition_body(channel="transfer", assigned_by="省教育厅信访办", report_days=days)
+        pids[name] = api.register(body)["id"]
+        api.complete(pids[name], "screening", "assessor", decision="accept")
+        api.complete(pids[name], "routing", "assessor", department="logistics", co_departments=[])
+        api.complete(pids[name], "sign_for", "logistics_handler", sign_result="sign")
+    early, late = (notice(any_harness, pids[n], "dispatch_form") for n in cases)
+    for name, body in (("early", early), ("late", late)):
+        assert body.count("办理时限") == 1 and body.count("前办结") == 1, body
+        report_due = stored_due(any_harness, pids[name], rule="D12")
+        assert f"交办要求：省教育厅信访办要求于{report_due}前报告办理结果。" in body
+    early_due = stored_due(any_harness, pids["early"], rule="D12")
+    assert api.task(pids["early"], "handle", "logistics_handler")["deadline_rule"] == "D12"
+    assert (
+        f"办理时限：请于{early_due}前办结并反馈办理结果（省教育厅信访办要求的报告日期，"
+        "早于《信访工作条例》第三十四条自受理之日起六十日的期限）" in early
+    )
+    late_due = stored_due(any_harness, pids["late"], rule="D5")
+    assert api.task(pids["late"], "handle", "logistics_handler")["deadline_rule"] == "D5"
+    assert late_due != stored_due(any_harness, pids["late"], rule="D12")
+    assert (
+        f"办理时限：请于{late_due}前办结并反馈办理结果（《信访工作条例》第三十四条，自受理之日起六十日）"
+        in late
+    )
+
+
 # -- 7. 不予受理/不再受理告知书 ----------------------------------------------------------------------
 
 
