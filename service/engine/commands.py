@@ -69,6 +69,17 @@ class Recuse:
 
 
 @dataclass(frozen=True)
+class AssignTask:
+    """改派: hand an open task to `assignee` (their candidate groups resolved by the caller), giving
+    the reason. Who may do it is the edges' check (the office's coordinators, the administrator)."""
+
+    task_id: str
+    actor: Actor
+    assignee: Actor
+    reason: str
+
+
+@dataclass(frozen=True)
 class FireTimers:
     """Let every timer of an instance that is due at `as_of` fire (the sweeper sends one per due row)."""
 
@@ -106,6 +117,7 @@ Command = (
     | CompleteTask
     | ClaimTask
     | Recuse
+    | AssignTask
     | FireTimers
     | CancelInstance
     | MigrateInstance

@@ -4,7 +4,7 @@
 
 1. lock the instance row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE)
 2. load its state with the spec from the cache (keyed by the version's content hash)
-3. apply the command (start · complete · claim · recuse · fire timers; cancel, migrate and timer
+3. apply the command (start · complete · claim · recuse · reassign · fire timers; cancel, migrate and timer
    recomputation are in admin_commands.py)
 4. run engine steps in the sandbox
 5. write state, projections (human tasks, deadlines, element path, business status) and audit
@@ -33,6 +33,7 @@ from service.engine.admin_commands import AdminCommands
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
     Actor,
+    AssignTask,
     CancelInstance,
     ClaimTask,
     Command,
@@ -68,7 +69,7 @@ from service.engine.state import prune
 from service.engine.task_forms import TaskForms
 from service.engine.versions import VersionStore
 from service.engine.workflows import WorkflowLoader, ready_task
-from service.errors import Conflict, Forbidden, ProcedureError
+from service.errors import Conflict, Forbidden, Invalid, ProcedureError
 
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
@@ -122,6 +123,7 @@ class Runtime(AdminCommands):
             CompleteTask: self._complete,
             ClaimTask: self._claim,
             Recuse: self._recuse,
+            AssignTask: self._assign,
             FireTimers: self._fire_timers,
             MigrateInstance: self._migrate,
             RecomputeTimers: self._recompute_timers,
@@ -228,6 +230,35 @@ class Runtime(AdminCommands):
             element_id=row.element_id,
             reason=command.reason,
             released=released,
+        )
+        instance.revision += 1
+        self._finish(session, outcome)
+        return outcome
+
+    def _assign(self, session: Session, command: AssignTask) -> Outcome:
+        """改派: the task is the named person's from now on; whoever held it no longer does. Checked
+        under the lock: the task is open (409), the person is free of the matter and, when the task
+        has a candidate group, one of it (422 on `assignee`). A coordinator who stepped aside: 403."""
+        locked = lock_task(session, command.task_id, command.actor.username)
+        row, instance = locked.row, locked.instance
+        if locked.recused:
+            raise Forbidden("已申请回避，不能办理此事项")
+        if row.status != TASK_OPEN:
+            raise Conflict("该任务已办理或已撤销")
+        refusal = _assignee_refusal(session, row, command.assignee)
+        if refusal is not None:
+            raise Invalid("不能改派给该人员", errors={"assignee": refusal})
+        previous, row.assignee = row.assignee, command.assignee.username
+        version = self.versions.get(session, instance.version_id)
+        outcome = Outcome(command, instance, version, self.clock.now())
+        moved = {"from": previous, "to": row.assignee}
+        outcome.record(
+            "task.reassigned",
+            task_id=row.id,
+            element_id=row.element_id,
+            title=row.title,
+            reason=command.reason,
+            **moved,
         )
         instance.revision += 1
         self._finish(session, outcome)
@@ -349,3 +380,16 @@ class Runtime(AdminCommands):
         workflow = self.workflows.load(session, instance, version, engine)
         data = workflow.get_task_from_id(UUID(row.id)).data
         return self.forms.start_values(version, row, data), self.forms.context(version, row, data)
+
+
+def _assignee_refusal(session: Session, row: HumanTask, assignee: Actor) -> str | None:
+    """Why `assignee` may not be given the task (None when they may)."""
+    if assignee.read_only:
+        return "该人员只能查看，不能办理任务"
+    if row.assignee == assignee.username:
+        return "该任务现已由此人办理"
+    if row.candidate_group is not None and row.candidate_group not in assignee.groups:
+        return f"该人员不在本任务的办理组（{row.candidate_group}）中"
+    if recusal.is_recused(session, row, assignee.username):
+        return "该人员已申请回避本事项，不能改派给其办理"
+    return None

@@ -51,6 +51,7 @@ ACTION_LABELS: dict[str, str] = {
     "task.completed": "办理待办",
     "task.cancelled": "撤销待办",
     "task.recused": "申请回避",
+    "task.reassigned": "改派",
     "task.unstaffed": "回避后无人可办",
     "instance.started": "流程启动",
     "instance.completed": "流程结束",

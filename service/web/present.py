@@ -104,6 +104,13 @@ _EVENT_LABELS: dict[str, _Format] = {code: _named(code) for code in ACTION_LABEL
     "task.completed": _with("task.completed", lambda d, n: f"「{_title(d)}」"),
     "task.cancelled": _with("task.cancelled", lambda d, n: f"「{_title(d)}」"),
     "task.recused": _with("task.recused", lambda d, n: _said(d.get("reason"))),
+    "task.reassigned": _with(
+        "task.reassigned",
+        lambda d, n: (
+            f"「{_title(d)}」：{d.get('from') or '待认领'} → {d.get('to')}"
+            + _said(d.get("reason"), "；理由：")
+        ),
+    ),
     "petition.supervised": _with("petition.supervised", lambda d, n: f"：{d.get('reason') or ''}"),
     "review.requested": lambda d, n: "请求复核" if d.get("level") == "recheck" else "请求复查",
     "review.decided": lambda d, n: "登记复核意见" if d.get("level") == "recheck" else "登记复查意见",

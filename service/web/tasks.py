@@ -9,10 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.engine import recusal
-from service.engine.commands import ClaimTask, CompleteTask, Recuse
-from service.engine.models import HumanTask
+from service.engine.commands import AssignTask, ClaimTask, CompleteTask, Recuse
+from service.engine.models import TASK_OPEN, HumanTask
 from service.errors import Conflict, Forbidden, Invalid
 from service.governance import service as governance
+from service.identity import assignees
 from service.identity.service import actor_for, display_names
 from service.petitions import co_handling
 from service.petitions import service as petitions
@@ -113,6 +114,7 @@ def _task_page(
     may_claim = (
         actor_for(user).may_work_on(row.candidate_group, None) and row.assignee is None and not recused
     )
+    may_reassign = assignees.may_reassign(user) and row.status == TASK_OPEN and not recused
     return render_template(
         "work/task.html",
         task=row,
@@ -127,6 +129,8 @@ def _task_page(
         may_claim=may_claim,
         recused=recused,
         may_ask_co_handling=may_work and row.element_id in CO_REQUEST_STEPS,
+        may_reassign=may_reassign,
+        reassign_to=assignees.candidates(db(), row) if may_reassign else [],
         due=due_mark(row.due_at, services().clock.now()),
         **view,
     )
@@ -199,6 +203,31 @@ def recuse(task_id: str) -> Response:
     services().runtime.execute(Recuse(task_id=task_id, actor=context.actor(), reason=reason))
     flash("已申请回避：该事项的任务将由他人办理", "success")
     return redirect(url_for("web.tasks.index"))
+
+
+@blp.post("/<task_id>/assign")
+def assign(task_id: str) -> Response:
+    """改派 (the office's coordinators, the administrator): the same command as the API's."""
+    user = context.current_user()
+    if not assignees.may_reassign(user):
+        raise Forbidden("只有督办员、研判员和流程管理员可以改派任务")
+    assignee, reason = request.form.get("assignee", "").strip(), request.form.get("reason", "").strip()
+    if not assignee or not 2 <= len(reason) <= 500:
+        flash("改派须选择办理人，并写明理由（2–500 个字）", "error")
+        return redirect(url_for("web.tasks.show", task_id=task_id))
+    try:
+        with services().db.transaction() as tx:
+            row, _ = task_service.get_task(tx, user, task_id)
+            to = assignees.assignee_for(tx, row, assignee)
+            command = AssignTask(task_id=task_id, actor=context.actor(), assignee=to, reason=reason)
+            services().runtime.execute(command, session=tx)
+    except (Invalid, Conflict) as error:
+        problems = "；".join(str(v) for v in error.errors.values()) or error.detail
+        flash(f"未能改派：{problems}", "error")
+        return redirect(url_for("web.tasks.show", task_id=task_id))
+    name = display_names(db(), {assignee}).get(assignee, assignee)
+    flash(f"已改派：{row.title}现由{name}办理", "success")
+    return redirect(url_for("web.tasks.show", task_id=task_id))
 
 
 @blp.post("/<task_id>/claim")

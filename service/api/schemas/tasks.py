@@ -60,5 +60,18 @@ class RecusedSchema(BaseSchema):
     released = fields.List(fields.String(), metadata={"description": "tasks handed back to their group"})
 
 
+class AssignTaskSchema(BaseSchema):
+    assignee = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60, error="请选择改派给谁（用户名）"),
+        metadata={"description": "the username of the new assignee"},
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=2, max=500, error="请写明改派理由（{min}–{max} 个字）"),
+        metadata={"description": "why the task goes to someone else (kept in the audit trail)"},
+    )
+
+
 class NextTasksSchema(BaseSchema):
     next_tasks = fields.List(fields.Nested(TaskSchema))
