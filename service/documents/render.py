@@ -144,16 +144,27 @@ def _embedded_font(path: str) -> Any:
     return font
 
 
+# Characters STSong-Light has no glyph for (its UniGB-UCS2-H CMap maps no CID to them, so a reader
+# draws a box), set as a look-alike it has: the middle dot of a masked tracking code ("ANG9-····-····",
+# U+00B7) as the GB 2312 middle dot U+30FB. Only the PDF's drawing changes; the stored text does not.
+_CID_LOOKALIKES = str.maketrans({"\u00b7": "\u30fb"})
+
+
+def _cid_text(text: str) -> str:
+    """Text to be set in STSong-Light, escaped, with look-alikes for the characters it lacks."""
+    return escape(text.translate(_CID_LOOKALIKES))
+
+
 def _markup(text: str, embedded: Any) -> str:
     """A line's text as paragraph markup. A no-break space (pasted text) is a plain space: the CID font
     has no glyph for it. With an embedded font, a run of characters it lacks is set in STSong-Light."""
     text = text.replace("\xa0", " ")
     if embedded is None:
-        return escape(text)
+        return _cid_text(text)
     glyphs = embedded.face.charToGlyph
     runs = itertools.groupby(text, key=lambda char: char.isspace() or ord(char) in glyphs)
     return "".join(
-        escape("".join(run)) if present else f'<font name="{FONT}">{escape("".join(run))}</font>'
+        escape("".join(run)) if present else f'<font name="{FONT}">{_cid_text("".join(run))}</font>'
         for present, run in runs
     )
 

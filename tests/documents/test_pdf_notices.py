@@ -1,12 +1,13 @@
 """The PDF notices as a reader sees them, read back with pypdf: blank lines are blank (no drawn
-no-break space, which STSong-Light has no glyph for and prints as a box), body paragraphs keep their
-full-width indent, the CJK font is embedded when PETITIONFLOW_PDF_FONT names one, and the contact line
-follows PETITIONFLOW_OFFICE_PHONE."""
+no-break space, which STSong-Light has no glyph for and prints as a box), a masked tracking code's
+dots are drawn with a dot the font has, body paragraphs keep their full-width indent, the CJK font is
+embedded when PETITIONFLOW_PDF_FONT names one, and the contact line follows PETITIONFLOW_OFFICE_PHONE."""
 
 from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -101,6 +102,46 @@ def test_a_blank_line_is_blank_space_not_a_drawn_character(font_setting: str) ->
 def test_a_no_break_space_in_the_text_is_an_ordinary_space(font_setting: str) -> None:
     pdf = render.to_pdf(title="答复", number="1", body="经核查\xa0属实。")
     assert "\xa0" not in text_of(pdf) and "经核查 属实。" in text_of(pdf)
+
+
+def test_a_masked_tracking_code_is_drawn_in_dots_stsong_light_has() -> None:
+    """STSong-Light's CMap (UniGB-UCS2-H) maps no glyph to U+00B7, the dot of a masked code, so a
+    reader drew a box for each: it is set as U+30FB, the GB 2312 middle dot the font has."""
+    pdf = render.to_pdf(title="交办单", number="交办〔2026〕ANG9-····-····-2", body="查询码：ANG9-····-····")
+    text = text_of(pdf)
+    assert "\u00b7" not in text, text
+    assert "交办〔2026〕ANG9-・・・・-・・・・-2" in text and "查询码：ANG9-・・・・-・・・・" in text
+
+
+def test_an_embedded_font_with_a_middle_dot_draws_it_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PETITIONFLOW_PDF_FONT", CJK_TTF)  # WenQuanYi has U+00B7
+    pdf = render.to_pdf(title="交办单", number="1", body="查询码：ANG9-····-····")
+    assert "查询码：ANG9-····-····" in text_of(pdf)
+
+
+def test_a_department_downloads_its_notice_with_the_masked_code_readable(harness: Harness) -> None:
+    """A handling department sees only the code's first block (dots for the rest): its PDF prints
+    them as dots the font has, while the notice as shown and as Word keeps the masked code unchanged."""
+    api = harness.api
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    code = api.petition(pid)["tracking_code"]
+    docs = api.get(f"/api/v1/petitions/{pid}/documents", user="logistics_handler").get_json()["items"]
+    dispatch = next(d for d in docs if d["kind"] == "dispatch_form")
+    masked = f"{code[:4]}-····-····"
+    assert masked in dispatch["number"]  # the API keeps U+00B7
+    pdf = api.get(f"/api/v1/documents/{dispatch['id']}.pdf", user="logistics_handler")
+    assert pdf.status_code == 200
+    text = text_of(pdf.data)
+    assert f"查询码：{code[:4]}-・・・・-・・・・" in text and code not in text and "\u00b7" not in text
+    docx = api.get(f"/api/v1/documents/{dispatch['id']}.docx", user="logistics_handler")
+    assert masked.encode() in _docx_xml(docx.data)
+
+
+def _docx_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml")
 
 
 def test_a_body_paragraph_keeps_its_full_width_indent(font_setting: str) -> None:
