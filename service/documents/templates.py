@@ -112,6 +112,7 @@ SAMPLE: dict[str, Any] = {
     "agreement_performance": "2026年03月12日前履行完毕",
     "objection_due": "2026年03月09日",
     "office_phone": "029-88880000",
+    "rated": True,
 }
 
 

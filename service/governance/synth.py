@@ -206,7 +206,8 @@ def _close(
 ) -> None:
     item.department = item.department or department
     if at > now:
-        item.status = "replied" if not direct else "fast_track"
+        replied = "feedback_pending" if item.request_type == "report" else "replied"  # not rated
+        item.status = replied if not direct else "fast_track"
         return
     item.status, item.closed_at, item.direct_answer = "closed", at, direct
     if item.request_type == "report" or rng.random() > 0.85:

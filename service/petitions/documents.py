@@ -26,7 +26,7 @@ from service.engine.calendar import BusinessCalendar, as_moment
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
 from service.errors import NotFound
 from service.identity.models import User
-from service.petitions.access import is_protected
+from service.petitions.access import ACCUSATION, is_protected
 from service.petitions.codes import petition_by_code
 from service.petitions.document_kinds import KEPT_FIELDS, KINDS
 from service.petitions.models import Petition, PetitionDocument
@@ -242,6 +242,14 @@ def _feedback_due(facts: _Facts) -> str:
     return _date(due)
 
 
+def _acceptance(facts: _Facts) -> dict[str, Any]:
+    """受理告知书: whether the petitioner will be asked to rate the result. 检举控告类 items (a 举报, or
+    what screening classed as an accusation) are not rated: the result is fed back to the reporter,
+    as the diagram's report_feedback step does."""
+    petition = facts.petition
+    return {"rated": petition.request_type != "report" and petition.statutory_class != ACCUSATION}
+
+
 def _dispatch(facts: _Facts) -> dict[str, Any]:
     """交办单: by when the department must sign for the item, and the one handling limit (办理时限)
     the `handle` step is due at: D5 (60 days from acceptance), or, for an item a higher body assigned
@@ -362,6 +370,7 @@ def _non_acceptance(facts: _Facts) -> dict[str, Any]:
 
 
 _FACTS: Mapping[str, Callable[[_Facts], Mapping[str, Any]]] = {
+    "acceptance_notice": _acceptance,
     "dispatch_form": _dispatch,
     "reply_opinion": _reply,
     "review_opinion": lambda facts: _review_facts(facts, ("reply_opinion", "direct_reply")),

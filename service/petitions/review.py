@@ -26,7 +26,7 @@ from service.petitions.codes import petition_by_code
 from service.petitions.documents import NoticeSources
 from service.petitions.models import Petition
 from service.petitions.projection import business_key, issue_reached_documents, petition_of
-from service.petitions.vocabulary import REVIEW_LEVELS
+from service.petitions.vocabulary import REPLIED_STATUSES, REVIEW_LEVELS
 
 PROCESS_KEY = "review"
 REVIEW, RECHECK = "review", "recheck"
@@ -92,7 +92,7 @@ def review_window(
         )
     if petition.replied_at is None:
         return ReviewWindow(None, None, False, "尚未出具书面答复意见")
-    if petition.status not in ("replied", "closed"):  # a 重办 replaces the reply a 复查 would review
+    if petition.status not in REPLIED_STATUSES | {"closed"}:  # a 重办 replaces the reply a 复查 reviews
         return ReviewWindow(None, None, False, "事项正在重新办理，新的答复意见送达后可请求复查")
     until = calendar.deadline("D7", petition.replied_at).due_at
     return ReviewWindow(REVIEW, until, now <= until, "" if now <= until else "已超过请求复查的期限（三十日）")

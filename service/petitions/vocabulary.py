@@ -50,6 +50,8 @@ STATUSES = {
     "leader_review": "校领导审批中",
     "reply_approved": "答复已签发",
     "replied": "已答复待评价",
+    # 检举控告类: not rated; the office feeds the result back to the reporter (report_feedback).
+    "feedback_pending": "已答复待反馈",
     "fast_track": "接诉即办中",
     "closed": "已办结",
     "not_accepted": "不予受理",
@@ -58,6 +60,8 @@ STATUSES = {
     "merged": "已合并",
 }
 CLOSED_STATUSES = frozenset({"closed", "not_accepted", "redirected", "merged"})
+# A served reply the office follows up: rated (回访评价), or for 检举控告类 fed back to the reporter.
+REPLIED_STATUSES = frozenset({"replied", "feedback_pending"})
 # Supervision (督办): its row's status, and the step its process is at (the diagram's `status`).
 SUPERVISION_STATUSES = {"open": "督办中", "closed": "督办办结"}
 SUPERVISION_STAGES = {

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from tests.conftest import Harness, petition_body
+from sqlalchemy import select
+
+from service.petitions.models import PetitionDocument
+from tests.conftest import Harness, handled_and_served, petition_body
 from tests.support import ApiClient
+from tests.web.support import WebClient
 
 REPORT = {"request_type": "report", "category": "ethics", "title": "举报某教师收受学生财物"}
 
@@ -23,6 +28,16 @@ def served_by_discipline(api: ApiClient, pid: int, **screening: Any) -> None:
     phoned = api.submit(pid, "serve_reply", "discipline_handler", delivery_method="phone")
     assert phoned.status_code == 422 and "电子送达" in phoned.get_json()["errors"]["delivery_method"]
     api.complete(pid, "serve_reply", "discipline_handler", delivery_method="electronic")
+
+
+def acceptance_notice(harness: Harness, pid: int) -> str:
+    with harness.db.session() as session:
+        body: str = session.scalars(
+            select(PetitionDocument.body).where(
+                PetitionDocument.petition_id == pid, PetitionDocument.kind == "acceptance_notice"
+            )
+        ).one()
+    return body
 
 
 def open_forms(api: ApiClient, pid: int) -> list[str]:
@@ -75,3 +90,51 @@ def test_a_complaint_screened_as_an_accusation_is_fed_back_too(any_harness: Harn
     pid = api.register(petition_body(request_type="complaint", category="ethics"))["id"]
     served_by_discipline(api, pid, statutory_class="accusation")
     assert open_forms(api, pid) == ["report_feedback"]
+    assert api.petition(pid)["status"] == "feedback_pending"
+    assert "评价" not in acceptance_notice(any_harness, pid)
+
+
+def test_a_report_awaits_feedback_not_rating_in_every_word_it_is_shown(harness: Harness) -> None:
+    """A reporter is never asked to rate: the status after the reply is 已答复待反馈 (API, pages, the
+    portal and its timeline), the 反馈处理结果 step is timed by its own rule, the 受理告知书 promises
+    no evaluation, and the 复查 window is open as for any served reply."""
+    api = harness.api
+    created = api.register(petition_body(**REPORT))
+    pid, code = created["id"], created["tracking_code"]
+    served_by_discipline(api, pid, statutory_class="accusation")
+    detail = api.petition(pid)
+    assert (detail["status"], detail["status_label"]) == ("feedback_pending", "已答复待反馈")
+    listed = api.get("/api/v1/petitions?status=feedback_pending", user="assessor").get_json()["items"]
+    assert [p["id"] for p in listed] == [pid]
+    public = api.get(f"/api/v1/public/petitions/{code}").get_json()
+    assert public["status_label"] == "已答复待反馈" and public["review"]["open"] is True
+    assert any(entry["event"] == "已答复待反馈" for entry in public["timeline"])
+    assert "评价" not in json.dumps(public, ensure_ascii=False)
+
+    task = api.task(pid, "report_feedback", "assessor")
+    assert task["deadline_rule"] == "REPORT_FEEDBACK"
+    web = WebClient(api.client)
+    web.login("assessor")
+    page = web.text(f"/work/tasks/{task['id']}")
+    assert "依据：反馈处理结果（检举控告类）" in page and "回访评价" not in page
+    assert "已答复待反馈" in web.text(f"/work/petitions/{pid}")
+    web.post("/logout")
+    web.get("/portal/track")
+    assert web.post("/portal/track", {"code": code}).status_code == 302
+    portal = web.text("/portal/status")
+    assert "已答复待反馈" in portal and "待评价" not in portal
+
+    notice = acceptance_notice(harness, pid)
+    assert "查询办理进度和处理结果" in notice and "评价" not in notice
+
+
+def test_a_rated_item_still_awaits_rating_and_its_notice_says_so(harness: Harness) -> None:
+    api = harness.api
+    created = api.register(petition_body())
+    pid = created["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
+    handled_and_served(api, pid)
+    assert api.petition(pid)["status_label"] == "已答复待评价"
+    assert api.task(pid, "follow_up", "assessor")["deadline_rule"] == "FOLLOW_UP"
+    assert "查询办理进度、评价办理结果" in acceptance_notice(harness, pid)
