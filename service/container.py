@@ -14,6 +14,7 @@ from service.engine.calendar_store import CalendarStore
 from service.engine.runtime import Runtime
 from service.governance import setup as governance_setup
 from service.identity.service import TokenService
+from service.notifications.assigned import AssignedNotice
 from service.notifications.unstaffed import UnstaffedAlert
 from service.petitions import setup as petitions_setup
 from service.petitions.sealing import Sealer
@@ -42,6 +43,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, db: Databa
     campaign_setup.install(runtime, db)
     reception_setup.install(runtime, db)
     runtime.add_listener(UnstaffedAlert())
+    runtime.add_listener(AssignedNotice())
     governance_setup.install(runtime, db)  # last: it starts items the other listeners raised
     return Services(
         settings=settings,

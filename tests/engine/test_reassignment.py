@@ -53,6 +53,8 @@ def test_a_governance_step_stranded_by_a_recusal_is_reassigned_and_the_new_perso
 
     assert [t["id"] for t in api.get("/api/v1/tasks", user=deputy).get_json()["items"]] == [rectify["id"]]
     assert api.get("/api/v1/tasks", user="logistics_head").get_json()["items"] == []
+    (told,) = api.get("/api/v1/notifications", user=deputy).get_json()["items"]  # in their inbox too
+    assert told["title"] == f"改派给您：{rectify['title']}" and REASON in told["body"]
     done = api.post(
         f"/api/v1/tasks/{rectify['id']}/complete", {"data": {"result": "已恢复原价"}}, user=deputy
     )
