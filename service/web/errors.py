@@ -20,7 +20,9 @@ from service.errors import (
     Unauthorized,
     written_description,
 )
-from service.web.context import LoginRequired
+from service.identity.roles import ROLE_LABELS
+from service.web import navigation
+from service.web.context import LoginRequired, signed_in_user
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,38 @@ def status_of(error: DomainError) -> int:
     return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 500)
 
 
+# The workbench's own addresses: an error there wears the workbench's layout and title, signed in or
+# not (after too many wrong passwords on /login, say), never the public portal's.
+STAFF_PATHS = ("/work", "/login", "/logout")
+
+
+def _is_staff_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(f"{prefix}/") for prefix in STAFF_PATHS)
+
+
 def render_error(status: int, title: str, detail: str) -> tuple[str, int]:
-    portal = (request.blueprint or "").startswith("web.portal") or request.path.startswith("/portal")
-    return render_template("error.html", status=status, title=title, detail=detail, portal=portal), status
+    """The error in the layout of where it happened: the portal's, the workbench's with its menu for
+    someone signed in, the workbench's without one on a staff address; elsewhere, the portal's for
+    a visitor. The page globals are given here too: an address no page matches is answered outside
+    the web blueprint, whose context processor never runs for it."""
+    path = request.path
+    portal = (request.blueprint or "").startswith("web.portal") or path.startswith("/portal")
+    me = signed_in_user()
+    if portal or (me is None and not _is_staff_path(path)):
+        layout = "portal/layout.html"
+    else:
+        layout = "work/layout.html" if me is not None else "work/signed_out.html"
+    page = render_template(
+        "error.html",
+        status=status,
+        title=title,
+        detail=detail,
+        layout=layout,
+        me=me,
+        role_labels=ROLE_LABELS,
+        my_pages=navigation.pages_for(me),
+    )
+    return page, status
 
 
 def render_http_error(error: HTTPException) -> tuple[str, int]:
