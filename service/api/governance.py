@@ -213,7 +213,10 @@ def export_items(query: dict[str, Any]) -> Response:
         session(), status=query.get("status"), department=department, open_only=query["open"]
     )
     content = export.items_workbook(
-        found, petitions.department_names(session()), items.linked_counts(session(), [i.id for i in found])
+        found,
+        petitions.department_names(session()),
+        items.linked_counts(session(), [i.id for i in found]),
+        items.people_names(session(), found),
     )
     app = services()
     filters = {"status": query.get("status"), "department": department, "open": query["open"]}

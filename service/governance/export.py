@@ -112,8 +112,12 @@ def hot_issues_workbook(issues: Sequence[Mapping[str, Any]]) -> bytes:
 
 
 def items_workbook(
-    items: Sequence[GovernanceItem], departments: Mapping[str, str], linked: Mapping[int, int]
+    items: Sequence[GovernanceItem],
+    departments: Mapping[str, str],
+    linked: Mapping[int, int],
+    people: Mapping[str, str],
 ) -> bytes:
+    """The governance items; `people` names the 包抓领导 and 责任人 (usernames) by display name."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     _sheet(
@@ -139,9 +143,9 @@ def items_workbook(
                 i.title,
                 ITEM_STATUSES.get(i.status, i.status),
                 TRACKS.get(i.track or "", ""),
-                i.leader or "",
+                people.get(i.leader or "", i.leader or ""),
                 departments.get(i.department or "", i.department or ""),
-                i.responsible_person or "",
+                people.get(i.responsible_person or "", i.responsible_person or ""),
                 i.due_on.isoformat() if i.due_on else "",
                 linked.get(i.id, 0),
                 to_local(i.opened_at).strftime("%Y-%m-%d %H:%M"),

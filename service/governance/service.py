@@ -29,6 +29,7 @@ from service.governance.vocabulary import (
     item_id_of,
 )
 from service.identity.models import Department
+from service.identity.service import display_names
 from service.petitions.models import Petition
 from service.petitions.projection import business_key as petition_key
 
@@ -257,3 +258,9 @@ def linked_counts(session: Session, item_ids: Sequence[int]) -> dict[int, int]:
         .group_by(GovernanceLink.item_id)
     )
     return {int(i): int(n) for i, n in rows}
+
+
+def people_names(session: Session, found: Iterable[GovernanceItem]) -> dict[str, str]:
+    """The display names of the items' 包抓领导 and 责任人, which are stored as usernames; a username
+    with no account is left out (shown as it is)."""
+    return display_names(session, {u for i in found for u in (i.leader, i.responsible_person) if u})

@@ -94,6 +94,7 @@ def dashboard() -> str:
         rates=metrics.RATES,
         issues=issues,
         items=found,
+        people=items.people_names(db(), found),
         item_statuses=ITEM_STATUSES,
         departments=department_names(db()),
         chart=chart,
@@ -164,7 +165,10 @@ def export(table: str) -> Response:
     else:
         found = items.list_items(db(), department=department)
         content = items_workbook(
-            found, department_names(db()), items.linked_counts(db(), [i.id for i in found])
+            found,
+            department_names(db()),
+            items.linked_counts(db(), [i.id for i in found]),
+            items.people_names(db(), found),
         )
     _record_export(table, period, department)
     return Response(
