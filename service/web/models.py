@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from service.db import MAX_ID
 from service.engine import catalog
 from service.engine.deployment import deploy_source
 from service.engine.diff import diff_versions
 from service.engine.specs import DeployRejected, Problem
+from service.errors import NotFound
 from service.identity.roles import ADMIN, ROLES
 from service.identity.service import display_names
 from service.web import context, security
@@ -81,10 +83,19 @@ def deploy() -> tuple[Response, int]:
     ), (201 if deployed.created else 200)
 
 
+def _version_arg(key: str, name: str) -> int | None:
+    """A version number from the query (None when absent or not a number). A number no version
+    column can hold names no version: 404 before any query, as the <int:…> routes answer."""
+    number = request.args.get(name, type=int)
+    if number is not None and not -MAX_ID <= number <= MAX_ID:
+        raise NotFound(f"{key} 没有版本 {number}")
+    return number
+
+
 @blp.get("/<key>/diff")
 def diff(key: str) -> str:
-    to_version = request.args.get("to", type=int) or 1
-    from_version = request.args.get("from", type=int) or max(to_version - 1, 1)
+    to_version = _version_arg(key, "to") or 1
+    from_version = _version_arg(key, "from") or max(to_version - 1, 1)
     result = diff_versions(db(), key, from_version, to_version)
     versions: list[dict[str, Any]] = next(
         (m["versions"] for m in catalog.list_models(db()) if m["key"] == key), []

@@ -1,6 +1,7 @@
 """Numbers no column can hold never reach a query: an id past MAX_ID in any `<int:…>` route is a 404
-(whatever the method), a page past MAX_PAGE or an integer past MAX_ID in a request is a 422 on its
-field, on the API and the pages. Before, SQLite's OverflowError made each of them a 500."""
+(whatever the method), a page past MAX_PAGE or an integer past MAX_ID (or below -MAX_ID - 1) in a
+request is a 422 on its field, on the API and the pages; a version number past it in the diff page's
+query names no version (404). Before, SQLite's OverflowError made each of them a 500."""
 
 from __future__ import annotations
 
@@ -85,3 +86,16 @@ def test_a_petition_number_typed_on_a_page_past_max_id_is_no_petition(harness: H
     response = web.post("/work/reception/cases", {"petition": HUGE})
     assert response.status_code == 302
     assert f"没有编号为 {HUGE} 的信访事项" in web.text(response.headers["Location"])
+
+
+@pytest.mark.parametrize("number", [str(MAX_ID + 1), HUGE, f"-{HUGE}"])
+def test_a_version_diff_past_max_id_names_no_version(harness: Harness, number: str) -> None:
+    web = WebClient(harness.api.client)
+    web.login("admin")
+    for query in (f"from={number}&to={number}", f"from=1&to={number}", f"from={number}&to=1"):
+        response = web.get(f"/work/models/petition/diff?{query}")
+        assert response.status_code == 404, (query, response.status_code)
+        assert f"petition 没有版本 {number}" in response.get_data(as_text=True)
+    assert "两个版本的元素相同" in web.text("/work/models/petition/diff?from=1&to=1")
+    api = harness.api.get(f"/api/v1/process-models/petition/diff?from={number}&to=1", user="admin")
+    assert api.status_code == 422 and list(api.get_json()["errors"]) == ["from"]

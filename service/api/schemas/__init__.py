@@ -46,17 +46,19 @@ class BaseSchema(Schema):
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         """Every integer a request sends is one an INTEGER column holds (ids above all): past
-        MAX_ID it is a 422 on its field, never a number a query cannot bind."""
+        MAX_ID, or below -MAX_ID - 1, it is a 422 on its field, never a number a query cannot bind."""
         _hold_in_column(field_obj)
 
 
 def _hold_in_column(field: fields.Field[Any]) -> None:
     if isinstance(field, fields.List):
         _hold_in_column(field.inner)
-    elif isinstance(field, fields.Integer) and not any(
-        isinstance(v, validate.Range) and v.max is not None for v in field.validators
-    ):
-        field.validators.append(validate.Range(max=MAX_ID, error="应不大于 {max}"))
+    elif isinstance(field, fields.Integer):
+        ranges = [v for v in field.validators if isinstance(v, validate.Range)]
+        if not any(v.max is not None for v in ranges):
+            field.validators.append(validate.Range(max=MAX_ID, error="应不大于 {max}"))
+        if not any(v.min is not None for v in ranges):  # -99999999999999999999 cannot be bound either
+            field.validators.append(validate.Range(min=-MAX_ID - 1, error="应不小于 {min}"))
 
 
 class PageNumber(fields.Integer):
