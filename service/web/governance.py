@@ -44,12 +44,9 @@ def _period() -> Period:
     kind = request.args.get("kind", "month")
     if kind not in KINDS:
         kind = "month"
-    try:
-        start = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = to_local(services().clock.now()).date()
-    end = request.args.get("end")
-    return period_from(kind, start, _day(end, "end") if end else None)
+    start, end = request.args.get("start"), request.args.get("end")
+    first = _day(start, "start") if start else to_local(services().clock.now()).date()
+    return period_from(kind, first, _day(end, "end") if end else None)
 
 
 _DATE_NAMES = {"start": "开始日期", "end": "结束日期"}

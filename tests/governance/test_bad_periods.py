@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.audit.models import AuditEvent
-from tests.conftest import Harness
+from tests.conftest import Harness, petition_body
 from tests.web.support import WebClient
 
 
@@ -73,3 +73,41 @@ def test_snapshots_out_of_range_are_refused(harness: Harness) -> None:
     assert refused.status_code == 422 and "start" in refused.get_json()["errors"]
     edge = harness.api.get("/api/v1/analytics/metrics?kind=month&start=2000-01-01", user="leader")
     assert edge.status_code == 200 and edge.get_json()["previous_period"]["label"] == "1999年12月"
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/analytics/metrics?kind=custom&start=2026-02-01&end=2026-02-30", "end"),
+        ("/api/v1/analytics/metrics?kind=month&start=2026-13-01", "start"),
+        ("/api/v1/analytics/monthly-report.docx?month=2100-12", "month"),
+        ("/api/v1/analytics/hot-issues?start=yesterday", "start"),
+    ],
+)
+def test_the_api_answers_a_date_that_is_none_in_chinese(harness: Harness, url: str, field: str) -> None:
+    refused = harness.api.get(url, user="leader")
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["errors"] == {field: "应为有效日期（YYYY-MM-DD）"}
+
+
+def test_a_snapshot_or_a_registration_with_no_such_day_is_answered_in_chinese(harness: Harness) -> None:
+    body = {"kind": "month", "start": "2026-02-30"}
+    refused = harness.api.post("/api/v1/analytics/snapshots", body, user="supervisor")
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"start": "应为有效日期（YYYY-MM-DD）"}
+    registered = harness.api.post(
+        "/api/v1/petitions", petition_body(received_at="2026-02-30T09:00:00+08:00"), user="registrar"
+    )
+    assert registered.status_code == 422
+    assert registered.get_json()["errors"] == {"received_at": "日期时间格式不正确（应为 ISO-8601）"}
+
+
+@pytest.mark.parametrize("start", ["xyz", "2026-02-30"])
+def test_the_dashboard_refuses_a_malformed_start_as_it_refuses_an_end(harness: Harness, start: str) -> None:
+    web = WebClient(harness.api.client)
+    web.login("supervisor")
+    for url in ("/work/governance", "/work/governance/export/metrics.xlsx"):
+        refused = web.get(f"{url}?kind=month&start={start}")
+        assert refused.status_code == 422, (url, refused.status_code)
+        assert "开始日期格式有误，应为 YYYY-MM-DD" in refused.get_data(as_text=True)
+    assert web.get("/work/governance?kind=month&start=").status_code == 200  # no start: this month

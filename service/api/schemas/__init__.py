@@ -16,8 +16,10 @@ fields.Field.default_error_messages.update(
 fields.String.default_error_messages.update(invalid="应为文本")
 fields.Integer.default_error_messages.update(invalid="应为整数")
 fields.Boolean.default_error_messages.update(invalid="应为是/否")
+# DateTime, AwareDateTime, NaiveDateTime and Time share one dict (their base's); Date has its own.
 fields.DateTime.default_error_messages.update(invalid="日期时间格式不正确（应为 ISO-8601）")
 fields.AwareDateTime.default_error_messages.update(invalid_awareness="日期时间须带时区")
+fields.Date.default_error_messages.update(invalid="应为有效日期（YYYY-MM-DD）")
 fields.Dict.default_error_messages.update(invalid="应为对象")
 fields.List.default_error_messages.update(invalid="应为列表")
 fields.Nested.default_error_messages.update(type="应为对象")
