@@ -24,7 +24,7 @@ DEMO_USERS = (
     ("logistics_head", "head", "logistics", "后勤处处长"),
     ("academic_handler", "handler", "academic", "教务处承办人"),
     ("academic_head", "head", "academic", "教务处处长"),
-    ("leader", "leader", None, "分管校领导"),
+    ("leader", "leader", None, "王建国"),  # 分管信访工作的校领导
     ("admin", "admin", None, "流程管理员"),
     ("auditor", "auditor", None, "审计员"),
     # Beyond API.md's table: 举报 and restricted matters go only to the discipline office (art. 31),

@@ -105,7 +105,7 @@ def test_extension_notice_states_the_reason_the_approver_and_the_engines_new_due
     assert f"原办理期限：{stored_due(any_harness, pid, rule='D5')}；延长后办理期限：{new_due}。" in body
     assert "2026年05月31日" not in body
     assert "延期理由：需调取承包合同并委托审计。" in body and "因情况复杂" not in body
-    assert "经分管校领导批准" in body and "办理期限延长25日" in body
+    assert "经王建国批准" in body and "办理期限延长25日" in body
 
 
 def test_extension_notice_without_a_stored_deadline_uses_the_business_calendar(harness: Harness) -> None:

@@ -45,7 +45,7 @@ def _people_columns(data: bytes) -> list[tuple[object, object]]:
 
 def test_leaders_and_responsible_people_are_named_by_display_name(harness: Harness) -> None:
     _assigned_item(harness)
-    names = ("分管校领导", "后勤处处长")  # the display names of `leader` and `logistics_head`
+    names = ("王建国", "后勤处处长")  # the display names of `leader` and `logistics_head`
     api_export = harness.api.get("/api/v1/governance/items.xlsx", user="supervisor")
     assert _people_columns(api_export.data) == [names]
     web = WebClient(harness.api.client)
@@ -53,4 +53,4 @@ def test_leaders_and_responsible_people_are_named_by_display_name(harness: Harne
     assert _people_columns(web.client.get("/work/governance/export/items.xlsx").data) == [names]
     page = web.text("/work/governance")
     table = page[page.index("在办源头治理事项") :]
-    assert "<td>分管校领导</td>" in table and "<td>leader</td>" not in table
+    assert "<td>王建国</td>" in table and "<td>leader</td>" not in table

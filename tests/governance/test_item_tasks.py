@@ -103,7 +103,7 @@ def test_each_task_of_an_item_says_what_it_is_about(harness: Harness) -> None:
     _complete(harness, item_id, "assign", "supervisor", **ASSIGNMENT)
     charge = {
         **about,
-        "包抓领导": "分管校领导",
+        "包抓领导": "王建国",
         "责任部门": "后勤处",
         "解决时限": "2026-12-31",
         "整改措施": "约谈承包商，恢复原价",
@@ -132,7 +132,7 @@ def test_ongoing_work_and_its_reports_name_the_item_and_the_plan(harness: Harnes
     item_id = _assigned(harness, track="ongoing", due_on="2026-09-30", plan="改造热水管网")
     pushed = _context(harness, item_id, "push_forward", "logistics_head")
     assert pushed["治理事项"] == "二食堂饭菜价格上涨" and pushed["整改措施"] == "改造热水管网"
-    assert pushed["解决时限"] == "2026-09-30" and pushed["包抓领导"] == "分管校领导"
+    assert pushed["解决时限"] == "2026-09-30" and pushed["包抓领导"] == "王建国"
     assert TimerSweeper(harness.services.runtime).sweep(as_of=START + timedelta(days=30)).fired == 1
     report = _context(harness, item_id, "progress_report", "logistics_head")
     assert report["治理事项"] == "二食堂饭菜价格上涨" and report["整改措施"] == "改造热水管网"

@@ -65,7 +65,7 @@ def test_the_petition_page_shows_what_other_domains_know(page: Any, api: ApiClie
     pid, earlier = _followed_petition(api)
     login(page, "assessor")
     page.goto(f"/work/petitions/{pid}")
-    assert page.locator("#case-leader").inner_text() == "分管校领导"
+    assert page.locator("#case-leader").inner_text() == "王建国"
     assert earlier in page.locator("#duplicates").inner_text()
     supervision = page.locator("#supervision-list").inner_text()
     assert "重点督办" in supervision and "督办反馈" in supervision
