@@ -104,9 +104,8 @@ def public_documents(tracking_code: str) -> dict[str, Any]:
 )
 def public_download(tracking_code: str, document_id: int, fmt: str) -> Response:
     petition = _own_petition(tracking_code)
-    return _file(
-        notices.petitioner_document(session(), petition.id, document_id), fmt, actor=reads.PETITIONER
-    )
+    document = notices.petitioner_document(session(), petition.id, document_id)
+    return _file(document, fmt, actor=petitions.PETITIONER_ACTOR)
 
 
 @blp.route("/document-templates", methods=["GET"])

@@ -85,7 +85,7 @@ def request_review(body: dict[str, Any], tracking_code: str) -> Any:
             petition=petition,
             via="public",
             reason=body["reason"],
-            actor=Actor(username=f"{petitions.PUBLIC_ACTOR}:petitioner"),
+            actor=Actor(username=petitions.PETITIONER_ACTOR),
         )
     return _view(tracking_code)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 REGISTRAR = "registrar"
 ASSESSOR = "assessor"
 SUPERVISOR = "supervisor"
@@ -38,3 +40,12 @@ def candidate_groups(role: str, department: str | None) -> frozenset[str]:
     if department:
         groups.add(f"{role}@{department}")
     return frozenset(groups)
+
+
+def group_label(group: str | None, departments: Mapping[str, str]) -> str:
+    """'handler@logistics' reads 承办人·后勤处."""
+    if not group:
+        return ""
+    role, _, department = group.partition("@")
+    role_label = ROLE_LABELS.get(role, role)
+    return f"{role_label}·{departments.get(department, department)}" if department else role_label

@@ -17,7 +17,7 @@ from service.engine.models import TASK_OPEN, HumanTask, Recusal
 from service.engine.outcome import Outcome
 from service.engine.recusal import matter_of, task_matter
 from service.identity.models import Department, User
-from service.identity.roles import ASSESSOR, ROLE_LABELS, SUPERVISOR
+from service.identity.roles import ASSESSOR, SUPERVISOR, group_label
 from service.notifications.models import Notification, petition_id_of
 
 KIND_UNSTAFFED = "task_unstaffed"
@@ -70,10 +70,8 @@ def _group_label(session: Session, group: str | None) -> str:
     """'handler@academic' reads 承办人·教务处; a task assigned by name has no group."""
     if not group:
         return "指定办理人"
-    role, _, code = group.partition("@")
-    department = session.get(Department, code) if code else None
-    role_label = ROLE_LABELS.get(role, role)
-    return f"{role_label}·{department.name if department else code}" if code else role_label
+    department = session.get(Department, group.partition("@")[2])
+    return group_label(group, {department.code: department.name} if department else {})
 
 
 def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:

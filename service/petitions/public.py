@@ -17,7 +17,7 @@ from service.errors import Conflict
 from service.petitions import documents
 from service.petitions.models import Petition
 from service.petitions.projection import business_key
-from service.petitions.service import PUBLIC_ACTOR
+from service.petitions.service import PETITIONER_ACTOR
 from service.petitions.vocabulary import REVIEW_LEVELS, STATUSES
 
 _PUBLIC_EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -90,5 +90,5 @@ def evaluate(
     data: dict[str, Any] = {"satisfaction": satisfaction, "follow_up_comment": comment or ""}
     if resolved is not None:
         data["resolved"] = resolved
-    petitioner = Actor(username=f"{PUBLIC_ACTOR}:petitioner", groups=frozenset({task.candidate_group or ""}))
+    petitioner = Actor(username=PETITIONER_ACTOR, groups=frozenset({task.candidate_group or ""}))
     runtime.execute(CompleteTask(task_id=task.id, actor=petitioner, data=data), session=session)

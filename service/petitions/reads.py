@@ -15,9 +15,6 @@ from service.petitions import access
 from service.petitions.access import Viewer
 from service.petitions.models import Petition, PetitionDocument
 from service.petitions.projection import business_key
-from service.petitions.service import PUBLIC_ACTOR
-
-PETITIONER = f"{PUBLIC_ACTOR}:petitioner"  # the petitioner's own downloads through the portal
 
 
 def record_document_download(

@@ -36,6 +36,7 @@ from service.petitions.vocabulary import (
 
 PROCESS_KEY = "petition"
 PUBLIC_ACTOR = "public"
+PETITIONER_ACTOR = f"{PUBLIC_ACTOR}:petitioner"  # the petitioner acting through the portal or public API
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CLOCK_SKEW = timedelta(minutes=5)
 

@@ -17,13 +17,13 @@ from service.engine.models import HumanTask
 from service.errors import Forbidden, Invalid
 from service.governance.vocabulary import ITEM_STATUSES as GOVERNANCE_STATUSES
 from service.identity.models import User
-from service.identity.roles import LEADER
+from service.identity.roles import LEADER, group_label
 from service.identity.service import list_departments
 from service.petitions import service as petitions
 from service.petitions import tasks as task_service
 from service.web import context
 from service.web.context import db, services
-from service.web.present import due_mark, group_label
+from service.web.present import due_mark
 from service.web.queries import petitions_by_id
 
 blp = Blueprint("campaign", __name__, url_prefix="/work/campaigns")

@@ -21,12 +21,11 @@ from service.governance.export import XLSX, hot_issues_workbook, items_workbook,
 from service.governance.hot_issues import find_hot_issues
 from service.governance.periods import KINDS, Period, period_from
 from service.governance.vocabulary import ITEM_STATUSES
-from service.identity.roles import ROLE_LABELS
+from service.identity.roles import ROLE_LABELS, group_label
 from service.identity.service import display_names
 from service.petitions.service import department_names
 from service.web import context
 from service.web.context import db, services
-from service.web.present import group_label
 
 blp = Blueprint(
     "governance",

@@ -11,6 +11,7 @@ from service.engine import catalog
 from service.errors import NotFound
 from service.governance import duplicates
 from service.governance.vocabulary import DUPLICATE_STATUSES
+from service.identity.roles import group_label
 from service.identity.service import display_names
 from service.petitions import reads, review, supervision
 from service.petitions import service as petitions
@@ -28,7 +29,7 @@ from service.petitions.vocabulary import (
 )
 from service.web import context, queries
 from service.web.context import db, services
-from service.web.present import DEADLINE_STATUSES, group_label, timeline
+from service.web.present import DEADLINE_STATUSES, timeline
 
 LABELS = {
     "channels": CHANNELS,

@@ -200,7 +200,7 @@ def document(document_id: int, fmt: str) -> Response:
     file = render.notice_file(found, fmt)
     app = services()
     reads.record_document_download(
-        app.db, actor=reads.PETITIONER, document=found, fmt=fmt, now=app.clock.now()
+        app.db, actor=petitions.PETITIONER_ACTOR, document=found, fmt=fmt, now=app.clock.now()
     )
     return Response(file.content, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition})
 
@@ -220,7 +220,7 @@ def request_review() -> Response | tuple[str, int]:
             tx,
             runtime=app.runtime,
             petition=petition,
-            actor=Actor(username=f"{petitions.PUBLIC_ACTOR}:petitioner"),
+            actor=Actor(username=petitions.PETITIONER_ACTOR),
             via="public",
             reason=reason,
         )

@@ -9,7 +9,6 @@ from typing import Any
 
 from service.audit.models import AuditEvent
 from service.clock import LOCAL_TZ
-from service.identity.roles import ROLE_LABELS
 from service.petitions.vocabulary import STATUSES
 from service.web.action_labels import ACTION_LABELS, action_label
 from service.web.formrender import entered_values
@@ -34,15 +33,6 @@ def due_mark(due_at: datetime | None, now: datetime) -> DueMark:
     if due_at - now <= DUE_SOON:
         return DueMark("soon", "即将到期")
     return DueMark("ok", "未到期")
-
-
-def group_label(group: str | None, departments: Mapping[str, str]) -> str:
-    """'handler@logistics' reads 承办人·后勤处."""
-    if not group:
-        return ""
-    role, _, department = group.partition("@")
-    role_label = ROLE_LABELS.get(role, role)
-    return f"{role_label}·{departments.get(department, department)}" if department else role_label
 
 
 def status_label(status: str | None) -> str:

@@ -14,6 +14,7 @@ from service.engine.models import TASK_OPEN, HumanTask
 from service.errors import Conflict, Forbidden, Invalid
 from service.governance import service as governance
 from service.identity import assignees
+from service.identity.roles import group_label
 from service.identity.service import actor_for, display_names
 from service.petitions import co_handling
 from service.petitions import service as petitions
@@ -23,7 +24,7 @@ from service.petitions.projection import petition_id_of
 from service.web import context, formrender, queries
 from service.web.context import db, services
 from service.web.petition_view import petition_context
-from service.web.present import DueMark, due_mark, group_label
+from service.web.present import DueMark, due_mark
 
 blp = Blueprint("tasks", __name__, url_prefix="/work/tasks")
 context.require_login(blp)
