@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance, Recusal
@@ -34,6 +34,11 @@ def is_recused(session: Session, task: HumanTask, username: str) -> bool:
     matter = task.business_key or task.instance_id
     found = select(Recusal.id).where(Recusal.matter == matter, Recusal.username == username)
     return session.scalar(found.limit(1)) is not None
+
+
+def stepped_aside(matter: str) -> Select[str]:
+    """For user lists: the usernames that stepped aside from `matter`."""
+    return select(Recusal.username).where(Recusal.matter == matter)
 
 
 def not_recused(username: str) -> ColumnElement[bool]:

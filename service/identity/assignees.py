@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.engine import recusal
 from service.engine.commands import Actor
-from service.engine.models import TASK_OPEN, HumanTask, Recusal
+from service.engine.models import TASK_OPEN, HumanTask
 from service.errors import Conflict, Invalid
 from service.identity.models import Department, User
 from service.identity.roles import ADMIN, ASSESSOR, HANDLER, HEAD, LEADER, ROLE_LABELS, SUPERVISOR
@@ -65,7 +66,7 @@ def candidates(session: Session, task: HumanTask) -> Sequence[Candidate]:
         .outerjoin(Department, Department.code == User.department_code)
         .where(
             User.active.is_(True),
-            ~exists().where(Recusal.matter == matter, Recusal.username == User.username),
+            User.username.not_in(recusal.stepped_aside(matter)),
         )
         .order_by(User.department_code, User.username)
     )

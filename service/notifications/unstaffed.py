@@ -9,13 +9,14 @@ remained and who was told.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.engine.commands import Recuse
-from service.engine.models import TASK_OPEN, HumanTask, Recusal
+from service.engine.models import TASK_OPEN, HumanTask
 from service.engine.outcome import Outcome
-from service.engine.recusal import matter_of, task_matter
+from service.engine.recusal import matter_of, stepped_aside, task_matter
+from service.identity import assignees
 from service.identity.models import Department, User
 from service.identity.roles import ASSESSOR, SUPERVISOR, group_label
 from service.notifications.models import Notification, petition_id_of
@@ -34,12 +35,16 @@ class UnstaffedAlert:
         open_steps = session.scalars(
             select(HumanTask).where(task_matter() == matter, HumanTask.status == TASK_OPEN)
         ).all()
-        stranded = [t for t in open_steps if not _anyone_left(session, t, matter)]
+        stranded = [t for t in open_steps if not _anyone_left(session, t)]
         if not stranded:
             return
         office = session.scalars(
             select(User.username)
-            .where(User.role.in_(OFFICE_COORDINATORS), User.active.is_(True), _not_recused(matter))
+            .where(
+                User.role.in_(OFFICE_COORDINATORS),
+                User.active.is_(True),
+                User.username.not_in(stepped_aside(matter)),
+            )
             .order_by(User.username)
         ).all()
         for task in stranded:
@@ -62,10 +67,6 @@ class UnstaffedAlert:
             )
 
 
-def _not_recused(matter: str) -> ColumnElement[bool]:
-    return ~exists().where(Recusal.matter == matter, Recusal.username == User.username)
-
-
 def _group_label(session: Session, group: str | None) -> str:
     """'handler@academic' reads 承办人·教务处; a task assigned by name has no group."""
     if not group:
@@ -74,20 +75,10 @@ def _group_label(session: Session, group: str | None) -> str:
     return group_label(group, {department.code: department.name} if department else {})
 
 
-def _anyone_left(session: Session, task: HumanTask, matter: str) -> bool:
-    """Whether someone may still take the task: its assignee, or else an active user of its candidate
-    group who has not stepped aside from the matter (a task assigned by name has no group to fall
-    back on once its assignee steps aside)."""
+def _anyone_left(session: Session, task: HumanTask) -> bool:
+    """Whether someone may still take the task: its assignee, or else someone of its candidate group
+    who is active and has not stepped aside from the matter (the people it could be reassigned to).
+    A task assigned by name has no group to fall back on once its assignee steps aside."""
     if task.assignee is not None:
         return True
-    if not task.candidate_group:
-        return False
-    role, _, department = task.candidate_group.partition("@")
-    eligible = select(User.id).where(
-        User.role == role,
-        User.active.is_(True),
-        _not_recused(matter),
-    )
-    if department:
-        eligible = eligible.where(User.department_code == department)
-    return session.scalar(eligible.limit(1)) is not None
+    return task.candidate_group is not None and bool(assignees.candidates(session, task))
