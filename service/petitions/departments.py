@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service.db import after_commit
 from service.engine.models import TASK_OPEN, HumanTask
 from service.errors import Conflict, Invalid, NotFound
 from service.identity.models import Department, User
@@ -70,11 +69,16 @@ def create_department(
         raise Invalid("部门信息有误", errors=errors)
     row = Department(code=code, **after)
     session.add(row)
-    session.flush()
     record_change(
-        session, action="department.created", code=code, before={}, after=after, actor=actor, now=now
+        session,
+        action="department.created",
+        code=code,
+        before={},
+        after=after,
+        actor=actor,
+        now=now,
+        refresh=refresh,
     )
-    after_commit(session, refresh)
     return row
 
 
@@ -97,7 +101,6 @@ def update_department(
         raise Invalid("部门信息有误", errors=errors)
     for name in changed:
         setattr(row, name, after[name])
-    session.flush()
     record_change(
         session,
         action="department.updated",
@@ -107,8 +110,8 @@ def update_department(
         actor=actor,
         now=now,
         only=changed,
+        refresh=refresh,
     )
-    after_commit(session, refresh)
     return row
 
 

@@ -131,9 +131,16 @@ def create_category(
         raise Invalid("分类信息有误", errors=errors)
     row = Category(code=code, **after)
     session.add(row)
-    session.flush()
-    record_change(session, action="category.created", code=code, before={}, after=after, actor=actor, now=now)
-    after_commit(session, refresh)
+    record_change(
+        session,
+        action="category.created",
+        code=code,
+        before={},
+        after=after,
+        actor=actor,
+        now=now,
+        refresh=refresh,
+    )
     categories[code] = row
     return _view(row, categories)
 
@@ -163,7 +170,6 @@ def update_category(
         raise Invalid("分类信息有误", errors=errors)
     for name in changed:
         setattr(row, name, after[name])
-    session.flush()
     record_change(
         session,
         action="category.updated",
@@ -173,8 +179,8 @@ def update_category(
         actor=actor,
         now=now,
         only=changed,
+        refresh=refresh,
     )
-    after_commit(session, refresh)
     return _view(row, categories)
 
 
@@ -344,9 +350,13 @@ def record_change(
     after: Mapping[str, Any],
     actor: str,
     now: datetime,
+    refresh: Refresh,
     only: list[str] | None = None,
 ) -> None:
-    """One event on the system stream: the fields set (`only` those that changed), before and after."""
+    """The change is written (flushed), then one event on the system stream: the fields set (`only`
+    those that changed), before and after; `refresh` (the option lists' cache) runs once it commits."""
+    session.flush()
+    after_commit(session, refresh)
     names = only if only is not None else list(after)
     data: dict[str, Any] = {"code": code, "after": {name: after[name] for name in names}}
     if before:
