@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -97,11 +99,23 @@ class IssuedToken:
 
 
 class TokenService:
-    """Signed, expiring bearer tokens bound to the user's token generation (so they can be revoked)."""
+    """Signed, expiring bearer tokens bound to the user's token generation (so they can be revoked).
 
-    def __init__(self, secret_key: str, ttl_seconds: int) -> None:
+    Every request resolves its token. The signature and the expiry are checked each time; the
+    account row (active, role, department, generation) is read at most once per `RECHECK_SECONDS`
+    for each user and generation, since a user's requests come in bursts (a page, its API calls, a
+    form). So a deactivated account or a revoked token stops working within that many seconds."""
+
+    RECHECK_SECONDS = 5.0
+    _MAX_REMEMBERED = 4096
+
+    def __init__(
+        self, secret_key: str, ttl_seconds: int, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="petitionflow-token")
         self.ttl_seconds = ttl_seconds
+        self._monotonic = monotonic
+        self._checked: dict[tuple[object, object], tuple[float, dict[str, Any]]] = {}
 
     def issue(self, user: User) -> IssuedToken:
         token = self._serializer.dumps({"u": user.id, "g": user.token_generation})
@@ -114,13 +128,24 @@ class TokenService:
             raise Unauthorized("登录已过期，请重新登录") from error
         except BadSignature as error:
             raise Unauthorized("令牌无效") from error
-        # Every request does this: a plain Core read, its row turned into a detached User (nothing
-        # writes through the caller's user), skips the ORM's identity map and loading machinery.
+        key, now = (payload.get("u"), payload.get("g")), self._monotonic()
+        checked = self._checked.get(key)
+        if checked is None or now - checked[0] >= self.RECHECK_SECONDS:
+            checked = (now, self._account(session, *key))
+            if len(self._checked) >= self._MAX_REMEMBERED:
+                self._checked.clear()
+            self._checked[key] = checked
+        # A fresh detached User each time: nothing a request does to it reaches another request.
+        return User(**checked[1])
+
+    @staticmethod
+    def _account(session: Session, user_id: object, generation: object) -> dict[str, Any]:
+        # A plain Core read (the ORM's identity map and loading machinery would cost more than it).
         users = table_of(User)
-        row = session.execute(select(users).where(users.c.id == payload.get("u"))).one_or_none()
-        if row is None or not row.active or row.token_generation != payload.get("g"):
+        row = session.execute(select(users).where(users.c.id == user_id)).one_or_none()
+        if row is None or not row.active or row.token_generation != generation:
             raise Unauthorized("令牌无效")
-        return User(**row._asdict())
+        return row._asdict()
 
 
 def actor_for(user: User) -> Actor:

@@ -1,0 +1,61 @@
+"""Bearer tokens: the account behind a token is read again at least every RECHECK_SECONDS."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from service.errors import Unauthorized
+from service.identity.models import User
+from service.identity.service import TokenService
+from tests.conftest import Harness
+
+
+def _deactivate(harness: Harness, username: str) -> None:
+    with harness.db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        user.active = False
+
+
+def test_a_deactivated_account_is_refused_once_its_last_check_is_older_than_the_window(
+    any_harness: Harness,
+) -> None:
+    moment = [100.0]
+    tokens = TokenService("k", 3600, monotonic=lambda: moment[0])
+    with any_harness.db.session() as session:
+        user = session.scalar(select(User).where(User.username == "assessor"))
+        assert user is not None
+        token = tokens.issue(user).access_token
+        assert tokens.resolve(session, token).username == "assessor"
+    _deactivate(any_harness, "assessor")
+    moment[0] += TokenService.RECHECK_SECONDS - 0.1
+    with any_harness.db.session() as session:
+        assert tokens.resolve(session, token).role == "assessor"  # the burst goes on from its last check
+    moment[0] += 0.1
+    with any_harness.db.session() as session, pytest.raises(Unauthorized):
+        tokens.resolve(session, token)
+    with any_harness.db.session() as session, pytest.raises(Unauthorized):
+        tokens.resolve(session, token)  # a refusal is not remembered as a pass
+
+
+def test_each_request_gets_its_own_copy_of_the_user(harness: Harness) -> None:
+    tokens = TokenService("k", 3600)
+    with harness.db.session() as session:
+        user = session.scalar(select(User).where(User.username == "logistics_handler"))
+        assert user is not None
+        token = tokens.issue(user).access_token
+        first = tokens.resolve(session, token)
+        first.role = "admin"
+        assert tokens.resolve(session, token).role == "handler"
+
+
+def test_the_api_refuses_a_revoked_token_after_the_window(harness: Harness) -> None:
+    moment = [0.0]
+    harness.services.tokens._monotonic = lambda: moment[0]
+    api = harness.api
+    assert api.get("/api/v1/tasks", user="academic_handler").status_code == 200
+    _deactivate(harness, "academic_handler")
+    moment[0] = TokenService.RECHECK_SECONDS
+    response = api.get("/api/v1/tasks", user="academic_handler")
+    assert response.status_code == 401 and "令牌无效" in response.get_json()["detail"]
