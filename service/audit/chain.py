@@ -101,7 +101,9 @@ _ADVANCE_HEAD = (
     .where(_HEAD_TABLE.c.id == 1)
     .values(last_id=bindparam("new_last_id"), last_hash=bindparam("new_last_hash"))
 )
-_INSERT_EVENTS = insert(table_of(AuditEvent))
+# inline(): no implicit RETURNING of the new ids (nothing reads them), so on PostgreSQL the INSERT is
+# queued in the unit of work's pipeline instead of waited for.
+_INSERT_EVENTS = insert(table_of(AuditEvent)).inline()
 
 
 def append(

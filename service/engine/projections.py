@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.db import column_values, table_of
+from service.engine import rows
 from service.engine.calendar import Deadline, as_moment
 from service.engine.models import (
     TASK_CANCELLED,
@@ -57,6 +58,12 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
 def interpolate(template: str, data: Mapping[str, Any], engine: ScriptEngine) -> str:
     """Replace each ${expression} in `template` with its sandboxed value."""
     return _EXPRESSION.sub(lambda m: str(engine.environment.evaluate(m.group(1), dict(data))), template)
+
+
+# inline(): the new deadline ids are not read back (no implicit RETURNING), so on PostgreSQL the
+# INSERTs are queued in the unit of work's pipeline instead of waited for.
+_INSERT_TASKS = insert(table_of(HumanTask)).inline()
+_INSERT_DEADLINES = insert(table_of(DeadlineRecord)).inline()
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,9 @@ def sync_human_tasks(
                 deadlines.append(deadline)
     if created:
         # The Table, not the mapped class: a plain Core INSERT, not the ORM's bulk path.
-        session.execute(insert(table_of(HumanTask)), [_columns(row) for row in created])
+        session.execute(_INSERT_TASKS, [_columns(row) for row in created])
     if deadlines:
-        session.execute(insert(table_of(DeadlineRecord)), [_columns(record) for record in deadlines])
+        session.execute(_INSERT_DEADLINES, [_columns(record) for record in deadlines])
     closed = []
     for task_id in open_ids - ready.keys():
         closing = session.get(HumanTask, task_id)  # the task just completed is already in the session
@@ -111,10 +118,8 @@ def sync_human_tasks(
             continue
         spiff_task = workflow.get_task_from_id(UUID(task_id)) if _known(workflow, task_id) else None
         finished = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED)
-        closing.status = TASK_COMPLETED if finished else TASK_CANCELLED
-        closing.completed_at = now
-        if task_id in completed_by:
-            closing.completed_by = completed_by[task_id]
+        status = TASK_COMPLETED if finished else TASK_CANCELLED
+        rows.close_task(session, closing, status=status, now=now, by=completed_by.get(task_id))
         closed.append(closing)
         if closing.deadline_rule is not None:  # only tasks with a computed deadline have a record to close
             _close_deadlines(session, task_id, finished=finished, now=now)
