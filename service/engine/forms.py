@@ -117,11 +117,36 @@ def with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[st
     return filled
 
 
-def validate_submission(schema: Mapping[str, Any], data: Any) -> dict[str, str]:
-    """Field path → a Chinese message for every problem; empty when `data` satisfies `schema`."""
+def option_names(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    """The option sources `schema` names (`x-options`), in the order they appear."""
+    names: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("x-options"), str) and node["x-options"] not in names:
+                names.append(node["x-options"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(schema)
+    return tuple(names)
+
+
+def validator_for(schema: Mapping[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validate_submission(
+    schema: Mapping[str, Any], data: Any, validator: Draft202012Validator | None = None
+) -> dict[str, str]:
+    """Field path → a Chinese message for every problem; empty when `data` satisfies `schema`
+    (`validator`: one already built for `schema`)."""
     if not isinstance(data, dict):
         return {"data": "表单数据必须是一个对象"}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = validator or validator_for(schema)
     errors: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         if error.validator == "additionalProperties":  # each field the form does not have, by name

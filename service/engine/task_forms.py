@@ -4,15 +4,19 @@ domains' option sources, and every submission validated before the engine sees i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from service.engine.forms import (
     OptionSource,
     context_items,
+    option_names,
     resolve_options,
     validate_submission,
+    validator_for,
     with_defaults,
 )
 from service.engine.models import HumanTask, ProcessInstance
@@ -21,27 +25,59 @@ from service.engine.versions import VersionSnapshot, VersionStore
 from service.errors import Invalid, NotFound
 
 
+@dataclass(frozen=True)
+class _Checker:
+    """A form's schema with its choices resolved, and its validator, while those choices last."""
+
+    choices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    schema: dict[str, Any]
+    validator: Draft202012Validator
+
+
 class TaskForms:
     def __init__(self, versions: VersionStore) -> None:
         self.versions = versions
         self.validators: dict[str, list[TaskValidator]] = {}
         self.option_sources: dict[str, OptionSource] = {}
+        # Every completion validates a form: resolving its choices and building its validator cost
+        # more than validating, so both are kept per version and form until the choices change.
+        self._checkers: dict[tuple[int, str], _Checker] = {}
+        self._option_names: dict[tuple[int, str], tuple[str, ...]] = {}
 
     def schema(self, version: VersionSnapshot, form_key: str) -> dict[str, Any]:
+        """The form's schema with its current choices (a copy of its own for the caller)."""
+        return resolve_options(self._form(version, form_key)["schema"], self.option_sources)
+
+    def _form(self, version: VersionSnapshot, form_key: str) -> Mapping[str, Any]:
         form = version.forms.get(form_key)
         if form is None:
             raise NotFound(f"表单 {form_key} 不存在")
-        return resolve_options(form["schema"], self.option_sources)
+        return form
+
+    def _checker(self, version: VersionSnapshot, form_key: str) -> _Checker:
+        schema, key = self._form(version, form_key)["schema"], (version.id, form_key)
+        names = self._option_names.get(key)
+        if names is None:
+            names = self._option_names[key] = option_names(schema)
+        checker = self._checkers.get(key)
+        choices = tuple(
+            (name, tuple(self.option_sources[name]())) for name in names if name in self.option_sources
+        )
+        if checker is None or checker.choices != choices:
+            resolved = resolve_options(schema, self.option_sources)
+            checker = _Checker(choices, resolved, validator_for(resolved))
+            self._checkers[key] = checker
+        return checker
 
     def validate(
         self, session: Session, version: VersionSnapshot, row: HumanTask, submitted: Mapping[str, Any]
     ) -> dict[str, Any]:
         """The submission with the form's defaults filled in, or Invalid with every field's problem."""
-        schema = self.schema(version, row.form_key)
+        checker = self._checker(version, row.form_key)
         if not isinstance(submitted, Mapping):
             raise Invalid("表单数据未通过校验", errors={"data": "表单数据必须是一个对象"})
-        data = with_defaults(schema, submitted)
-        errors = validate_submission(schema, data)
+        data = with_defaults(checker.schema, submitted)
+        errors = validate_submission(checker.schema, data, checker.validator)
         if not errors:
             for validator in self.validators.get(row.form_key, []):
                 errors.update(validator(session, row, data))
