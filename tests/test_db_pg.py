@@ -1,12 +1,14 @@
 """How `Database` uses PostgreSQL connections: reads outside any transaction, one transaction per
-unit of work, and a released read session's connection free for the next command."""
+unit of work (its writes pipelined), and a released read session's connection free for the next
+command."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import column, insert, select, table, text, update
+from sqlalchemy.exc import IntegrityError
 
 from service.db import Database
 from tests.conftest import PG_ADMIN_URL, postgres_unavailable_reason
@@ -51,3 +53,45 @@ def test_a_released_reader_returns_its_connection_and_keeps_what_it_read(pg_db: 
         assert session.connection().connection.dbapi_connection is read_on
     reader.close()
     assert value == 42
+
+
+PROBE = table("pipeline_probe", column("id"), column("note"))
+
+
+@pytest.fixture
+def probe(pg_db: Database) -> Iterator[None]:
+    with pg_db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS pipeline_probe"))
+        connection.execute(text("CREATE TABLE pipeline_probe (id int PRIMARY KEY, note text)"))
+    yield
+    with pg_db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE pipeline_probe"))
+
+
+def _rows(db: Database) -> list[tuple[int, str]]:
+    with db.session() as reader:
+        return [tuple(row) for row in reader.execute(select(PROBE).order_by(PROBE.c.id))]
+
+
+def test_writes_wait_for_the_next_read_or_the_commit_and_a_read_sees_them(
+    pg_db: Database, probe: None
+) -> None:
+    with pg_db.transaction() as session:
+        session.execute(insert(PROBE).values(id=1, note="queued"))
+        session.execute(update(PROBE).where(PROBE.c.id == 1).values(note="changed"))
+        assert session.scalar(select(PROBE.c.note).where(PROBE.c.id == 1)) == "changed"
+        session.execute(insert(PROBE).values(id=2, note="at commit"))
+    assert _rows(pg_db) == [(1, "changed"), (2, "at commit")]
+
+
+def test_a_queued_write_that_fails_at_commit_leaves_nothing_behind(pg_db: Database, probe: None) -> None:
+    reached = []
+    with pytest.raises(IntegrityError), pg_db.transaction() as session:
+        session.execute(insert(PROBE).values(id=7, note="first"))
+        session.execute(insert(PROBE).values(id=7, note="duplicate"))
+        reached.append("after the duplicate")  # it was queued, not yet sent
+    assert reached == ["after the duplicate"]
+    assert _rows(pg_db) == []
+    with pg_db.transaction() as session:  # the connection is fit for the next unit of work
+        session.execute(insert(PROBE).values(id=8, note="next"))
+    assert _rows(pg_db) == [(8, "next")]
