@@ -38,10 +38,10 @@ def current_user() -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("需要登录（Authorization: Bearer <token>）")
-    reader = session()
-    g.user = services().tokens.resolve(reader, token.strip())
-    # Hand the connection back to the pool: a command that follows reuses it for its transaction.
-    services().db.release(reader)
+    g.user = services().tokens.resolve(token.strip(), session)
+    if "db_session" in g:
+        # Hand the connection back to the pool: a command that follows reuses it for its transaction.
+        services().db.release(g.db_session)
     return g.user  # type: ignore[no-any-return]
 
 

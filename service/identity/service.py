@@ -101,42 +101,62 @@ class IssuedToken:
 class TokenService:
     """Signed, expiring bearer tokens bound to the user's token generation (so they can be revoked).
 
-    Every request resolves its token. The signature and the expiry are checked each time; the
-    account row (active, role, department, generation) is read at most once per `RECHECK_SECONDS`
-    for each user and generation, since a user's requests come in bursts (a page, its API calls, a
-    form). So a deactivated account or a revoked token stops working within that many seconds."""
+    Every request resolves its token. A token's signature is verified once and remembered, and its
+    age is checked every time. The account row (active, role, department, generation) is read at
+    most once per `RECHECK_SECONDS` for each user and generation, since a user's requests come in
+    bursts (a page, its API calls, a form): a deactivated account or a revoked token stops working
+    within that many seconds."""
 
     RECHECK_SECONDS = 5.0
     _MAX_REMEMBERED = 4096
 
     def __init__(
-        self, secret_key: str, ttl_seconds: int, *, monotonic: Callable[[], float] = time.monotonic
+        self,
+        secret_key: str,
+        ttl_seconds: int,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="petitionflow-token")
         self.ttl_seconds = ttl_seconds
-        self._monotonic = monotonic
+        self._monotonic, self._wall = monotonic, wall
+        self._verified: dict[
+            str, tuple[object, object, float]
+        ] = {}  # token → (user id, generation, signed at)
         self._checked: dict[tuple[object, object], tuple[float, dict[str, Any]]] = {}
 
     def issue(self, user: User) -> IssuedToken:
         token = self._serializer.dumps({"u": user.id, "g": user.token_generation})
         return IssuedToken(token, self.ttl_seconds)
 
-    def resolve(self, session: Session, token: str) -> User:
-        try:
-            payload = self._serializer.loads(token, max_age=self.ttl_seconds)
-        except SignatureExpired as error:
-            raise Unauthorized("登录已过期，请重新登录") from error
-        except BadSignature as error:
-            raise Unauthorized("令牌无效") from error
-        key, now = (payload.get("u"), payload.get("g")), self._monotonic()
+    def resolve(self, token: str, reader: Callable[[], Session]) -> User:
+        """The token's user; `reader` gives a read session, asked for only when the row is read."""
+        user_id, generation, signed_at = self._verify(token)
+        if self._wall() - signed_at > self.ttl_seconds:
+            raise Unauthorized("登录已过期，请重新登录")
+        key, now = (user_id, generation), self._monotonic()
         checked = self._checked.get(key)
         if checked is None or now - checked[0] >= self.RECHECK_SECONDS:
-            checked = (now, self._account(session, *key))
-            if len(self._checked) >= self._MAX_REMEMBERED:
-                self._checked.clear()
-            self._checked[key] = checked
+            checked = (now, self._account(reader(), *key))
+            _remember(self._checked, key, checked)
         # A fresh detached User each time: nothing a request does to it reaches another request.
         return User(**checked[1])
+
+    def _verify(self, token: str) -> tuple[object, object, float]:
+        verified = self._verified.get(token)
+        if verified is None:
+            try:
+                payload, signed_at = self._serializer.loads(
+                    token, max_age=self.ttl_seconds, return_timestamp=True
+                )
+            except SignatureExpired as error:
+                raise Unauthorized("登录已过期，请重新登录") from error
+            except BadSignature as error:
+                raise Unauthorized("令牌无效") from error
+            verified = (payload.get("u"), payload.get("g"), signed_at.timestamp())
+            _remember(self._verified, token, verified)
+        return verified
 
     @staticmethod
     def _account(session: Session, user_id: object, generation: object) -> dict[str, Any]:
@@ -146,6 +166,12 @@ class TokenService:
         if row is None or not row.active or row.token_generation != generation:
             raise Unauthorized("令牌无效")
         return row._asdict()
+
+
+def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memory) >= TokenService._MAX_REMEMBERED:  # a bound, not an eviction policy: start afresh
+        memory.clear()
+    memory[key] = value
 
 
 def actor_for(user: User) -> Actor:
