@@ -15,7 +15,7 @@ from service.api.schemas import BaseSchema, LocalDateTime
 from service.documents import render, templates
 from service.errors import NotFound
 from service.identity.roles import ADMIN
-from service.petitions import documents as notices
+from service.petitions import petitioner_notices as notices
 from service.petitions import reads
 from service.petitions import service as petitions
 from service.petitions.access import Viewer

@@ -14,7 +14,7 @@ from service.engine.commands import Actor, CompleteTask
 from service.engine.models import TASK_OPEN, HumanTask
 from service.engine.runtime import Runtime
 from service.errors import Conflict
-from service.petitions import documents
+from service.petitions import petitioner_notices
 from service.petitions.models import Petition
 from service.petitions.projection import business_key
 from service.petitions.service import PETITIONER_ACTOR
@@ -42,7 +42,7 @@ def public_view(
         .where(AuditEvent.business_key == business_key(petition.id), AuditEvent.action.in_(_PUBLIC_EVENTS))
         .order_by(AuditEvent.id)
     ).all()
-    petitioner_docs = {d.id for d in documents.petitioner_documents(session, petition.id)}
+    petitioner_docs = {d.id for d in petitioner_notices.petitioner_documents(session, petition.id)}
     timeline = [
         {"at": event.at, "event": _PUBLIC_EVENTS[event.action](event.data)}
         for event in events

@@ -21,7 +21,7 @@ from service.documents import render
 from service.engine.commands import Actor
 from service.engine.models import HumanTask
 from service.errors import Invalid, NotFound
-from service.petitions import documents as notices
+from service.petitions import petitioner_notices as notices
 from service.petitions import public, reads, review
 from service.petitions import service as petitions
 from service.petitions.models import Petition

@@ -14,7 +14,7 @@ from service.engine.deployment import deploy_source
 from service.engine.models import HumanTask, ProcessInstance
 from service.errors import Conflict, Forbidden, Invalid
 from service.identity.roles import ROLES
-from tests.conftest import Harness, petition_body
+from tests.conftest import Harness, petition_body, routed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "processes"
 ASSESSOR = Actor("assessor", frozenset({"assessor", "assessor@office"}))
@@ -145,16 +145,35 @@ def test_start_up_parses_every_diagram_once_so_requests_never_do(harness: Harnes
     assert runtime.specs.parses == warmed
 
 
-def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(any_harness: Harness) -> None:
-    """The audit stream's new head rides on the instance's own UPDATE; no global row is locked.
-    (A step that issues a notice flushes it early for its id, and writes the instance twice.)"""
+@pytest.mark.parametrize(
+    ("step", "user", "data"),
+    [
+        ("sign_for", "logistics_handler", {"sign_result": "sign"}),
+        ("serve_reply", "logistics_handler", {"delivery_method": "electronic"}),  # issues a notice
+    ],
+)
+def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(
+    any_harness: Harness, step: str, user: str, data: dict[str, str]
+) -> None:
+    """The audit stream's new head rides on the instance's own UPDATE; no global row is locked;
+    a notice the step issues does not make the instance be written early as well."""
     from sqlalchemy import event
 
     api = any_harness.api
-    pid = api.register(petition_body())["id"]
-    api.complete(pid, "screening", "assessor", decision="accept")
-    api.complete(pid, "routing", "assessor", department="logistics", co_departments=[])
-    task = api.task(pid, "sign_for", "logistics_handler")
+    pid = routed(api)
+    if step == "serve_reply":
+        api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+        api.complete(pid, "handle", "logistics_handler", findings="已核实")
+        api.complete(
+            pid,
+            "draft_reply",
+            "logistics_handler",
+            reply_outcome="support",
+            reply_text="经核查，已责令恢复原价并公示。",
+        )
+        api.complete(pid, "head_signoff", "logistics_head", approval="approve")
+    task = api.task(pid, step, user)
+    issued_before = len(api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"])
     sent: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -163,14 +182,12 @@ def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(a
     engine = any_harness.db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        completed = api.post(
-            f"/api/v1/tasks/{task['id']}/complete",
-            {"data": {"sign_result": "sign"}},
-            user="logistics_handler",
-        )
+        completed = api.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data}, user=user)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert completed.status_code == 200
     assert len([s for s in sent if s.startswith("update process_instance")]) == 1
     assert not [s for s in sent if "audit_head" in s]
     assert len([s for s in sent if s.startswith("insert into audit_event")]) == 1
+    issued = len(api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"])
+    assert issued == issued_before + (step == "serve_reply")
