@@ -144,6 +144,9 @@ def _configure_pipelining(engine: Engine) -> None:
     another may be updating."""
     engine.dialect.supports_sane_rowcount = False
     engine.dialect.supports_sane_multi_rowcount = False
+    # Several rows of one INSERT (a command's audit events) go as one multi-row statement, not one
+    # statement per row.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
 
     @event.listens_for(engine, "do_execute")
     def _execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
