@@ -68,6 +68,11 @@ def column_values(row: Base) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in table_of(type(row)).columns}
 
 
+def insert_values(row: Base) -> dict[str, Any]:
+    """A mapped row's values for a Core INSERT: an unset `id` is left to the database."""
+    return {key: value for key, value in column_values(row).items() if value is not None or key != "id"}
+
+
 Row = TypeVar("Row", bound=Base)
 
 
@@ -134,9 +139,10 @@ _PIPELINES: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
 def _configure_pipelining(engine: Engine) -> None:
     """A unit of work on PostgreSQL runs in psycopg's pipeline mode: a write (INSERT, UPDATE or
     DELETE without RETURNING) is queued, not waited for, and goes to the server with the next
-    statement that returns rows, or with COMMIT. A completion's dozen statements cost four round
-    trips instead of thirteen, and the server still runs them in order, so a read sees the writes
-    before it. A failed write surfaces at that next read or at COMMIT and rolls the unit back.
+    statement that returns rows, or with COMMIT. A task completion's ten or so statements wait on
+    four round trips (three reads and COMMIT) instead of each on its own, and the server still runs
+    them in order, so a read sees the writes before it. A failed write surfaces at that next read
+    or at COMMIT and rolls the unit back.
 
     The price: an UPDATE's row count is unknown when the ORM would check it, so the ORM's check that
     an UPDATE matched its row (StaleDataError) is off on PostgreSQL. No mapped class uses a version

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.db import column_values, table_of
+from service.db import insert_values, table_of
 from service.engine import rows
 from service.engine.calendar import Deadline, as_moment
 from service.engine.models import (
@@ -108,9 +108,9 @@ def sync_human_tasks(
                 deadlines.append(deadline)
     if created:
         # The Table, not the mapped class: a plain Core INSERT, not the ORM's bulk path.
-        session.execute(_INSERT_TASKS, [_columns(row) for row in created])
+        session.execute(_INSERT_TASKS, [insert_values(row) for row in created])
     if deadlines:
-        session.execute(_INSERT_DEADLINES, [_columns(record) for record in deadlines])
+        session.execute(_INSERT_DEADLINES, [insert_values(record) for record in deadlines])
     closed = []
     for task_id in open_ids - ready.keys():
         closing = session.get(HumanTask, task_id)  # the task just completed is already in the session
@@ -129,11 +129,6 @@ def sync_human_tasks(
 def _known(workflow: BpmnWorkflow, task_id: str) -> bool:
     uuid = UUID(task_id)
     return any(t.id == uuid for t in all_tasks(workflow))
-
-
-def _columns(row: HumanTask | DeadlineRecord) -> dict[str, Any]:
-    """The row's values for an INSERT (an unset autoincrement key is left to the database)."""
-    return {key: value for key, value in column_values(row).items() if value is not None or key != "id"}
 
 
 def _new_task(

@@ -108,7 +108,6 @@ class TokenService:
     within that many seconds."""
 
     RECHECK_SECONDS = 5.0
-    _MAX_REMEMBERED = 4096
 
     def __init__(
         self,
@@ -121,9 +120,8 @@ class TokenService:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="petitionflow-token")
         self.ttl_seconds = ttl_seconds
         self._monotonic, self._wall = monotonic, wall
-        self._verified: dict[
-            str, tuple[object, object, float]
-        ] = {}  # token → (user id, generation, signed at)
+        # token → (user id, generation, signed at); (user id, generation) → (read at, account row)
+        self._verified: dict[str, tuple[object, object, float]] = {}
         self._checked: dict[tuple[object, object], tuple[float, dict[str, Any]]] = {}
 
     def issue(self, user: User) -> IssuedToken:
@@ -168,8 +166,11 @@ class TokenService:
         return row._asdict()
 
 
+_MAX_REMEMBERED = 4096
+
+
 def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(memory) >= TokenService._MAX_REMEMBERED:  # a bound, not an eviction policy: start afresh
+    if len(memory) >= _MAX_REMEMBERED:  # a bound, not an eviction policy: start afresh
         memory.clear()
     memory[key] = value
 

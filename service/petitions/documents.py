@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from service.clock import to_local
-from service.db import column_values, table_of
+from service.db import insert_values, table_of
 from service.documents import templates
 from service.engine.calendar import BusinessCalendar, as_moment
 from service.engine.models import DeadlineRecord, HumanTask, ProcessInstance
@@ -44,10 +44,6 @@ ASSIGNED_HANDLING_BASIS = "{body}要求的报告日期，早于《信访工作�
 
 
 _INSERT_DOCUMENT = insert(table_of(PetitionDocument)).returning(table_of(PetitionDocument).c.id)
-
-
-def _columns(document: PetitionDocument) -> dict[str, Any]:
-    return {key: value for key, value in column_values(document).items() if key != "id"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +94,7 @@ def issue(
     # A Core INSERT for the id the audit event names (no session holds the notice): the ORM's flush
     # would also write out whatever else the command changed so far, only to write it again later.
     with session.no_autoflush:
-        document.id = session.scalar(_INSERT_DOCUMENT, _columns(document))
+        document.id = session.scalar(_INSERT_DOCUMENT, insert_values(document))
     return document
 
 
