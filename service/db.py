@@ -182,8 +182,8 @@ def _is_plain_write(context: Any) -> bool:
 
 
 @contextmanager
-def _pipelined(session: Session) -> Iterator[None]:
-    driver = session.connection().connection.driver_connection
+def _pipelined(connection: Connection) -> Iterator[None]:
+    driver = connection.connection.driver_connection
     with driver.pipeline() as pipeline:  # type: ignore[union-attr]
         _PIPELINES[driver] = pipeline
         try:
@@ -195,6 +195,7 @@ def _pipelined(session: Session) -> Iterator[None]:
 class Database:
     def __init__(self, engine: Engine, *, bind: Engine | Connection | None = None) -> None:
         self.engine = engine
+        self._bound = bind if isinstance(bind, Connection) else None
         target = bind if bind is not None else engine
         options: dict[str, Any] = {"expire_on_commit": False}
         self._sessions: sessionmaker[Session] = sessionmaker(bind=target, **options)
@@ -226,22 +227,36 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error, then run after-commit hooks."""
-        session = self._sessions()
-        if self.dialect == "sqlite":
-            session.connection(execution_options={"sqlite_immediate": True})
-        try:
-            with _pipelined(session) if self.dialect == "postgresql" else nullcontext():
-                yield session
-                session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            hooks: list[AfterCommit] = session.info.pop("after_commit", [])
-            session.close()
+        """One unit of work: commit on success, roll back on any error, then run after-commit hooks.
+        On PostgreSQL it runs in pipeline mode from BEGIN to COMMIT (see _configure_pipelining)."""
+        with self._own_connection() as connection:
+            session = self._sessions() if connection is None else self._sessions(bind=connection)
+            if self.dialect == "sqlite":
+                session.connection(execution_options={"sqlite_immediate": True})
+            pipelined = _pipelined(session.connection()) if self.dialect == "postgresql" else nullcontext()
+            try:
+                with pipelined:
+                    yield session
+                    session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                hooks: list[AfterCommit] = session.info.pop("after_commit", [])
+                session.close()
         for hook in hooks:
             hook()
+
+    @contextmanager
+    def _own_connection(self) -> Iterator[Connection | None]:
+        """On PostgreSQL the unit of work's connection, handed to its session. A session that took
+        its connection from the pool itself would return it inside commit(), still in pipeline mode,
+        where another thread could take it before the pipeline is left."""
+        if self.dialect != "postgresql" or self._bound is not None:
+            yield None
+            return
+        with self.engine.connect() as connection:
+            yield connection
 
     @staticmethod
     def release(session: Session) -> None:

@@ -95,3 +95,28 @@ def test_a_queued_write_that_fails_at_commit_leaves_nothing_behind(pg_db: Databa
     with pg_db.transaction() as session:  # the connection is fit for the next unit of work
         session.execute(insert(PROBE).values(id=8, note="next"))
     assert _rows(pg_db) == [(8, "next")]
+
+
+def test_a_unit_of_work_leaves_pipeline_mode_before_its_connection_goes_back_to_the_pool(
+    pg_db: Database, probe: None
+) -> None:
+    """Another thread may take the connection as soon as it is back in the pool: it must come back
+    out of pipeline mode, after the unit of work committed or rolled back."""
+    from psycopg import pq
+    from sqlalchemy import event
+
+    statuses: list[pq.PipelineStatus] = []
+
+    def on_checkin(dbapi_connection: object, _record: object) -> None:
+        statuses.append(dbapi_connection.pgconn.pipeline_status)  # type: ignore[attr-defined]
+
+    event.listen(pg_db.engine, "checkin", on_checkin)
+    try:
+        with pg_db.transaction() as session:
+            session.execute(insert(PROBE).values(id=1, note="committed"))
+        with pytest.raises(IntegrityError), pg_db.transaction() as session:
+            session.execute(insert(PROBE).values(id=1, note="duplicate"))
+    finally:
+        event.remove(pg_db.engine, "checkin", on_checkin)
+    assert statuses == [pq.PipelineStatus.OFF, pq.PipelineStatus.OFF]
+    assert _rows(pg_db) == [(1, "committed")]
