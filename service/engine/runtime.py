@@ -66,7 +66,7 @@ from service.engine.sandbox import SandboxLimitExceeded, SandboxViolation
 from service.engine.scripting import ScriptEngine
 from service.engine.specs import SpecCache
 from service.engine.state import prune
-from service.engine.task_forms import TaskForms
+from service.engine.task_forms import ContextSource, TaskForms
 from service.engine.versions import VersionStore
 from service.engine.workflows import WorkflowLoader, ready_task
 from service.errors import Conflict, Forbidden, Invalid, ProcedureError
@@ -104,6 +104,9 @@ class Runtime(AdminCommands):
 
     def add_option_source(self, name: str, source: OptionSource) -> None:
         self.forms.option_sources[name] = source
+
+    def add_context_source(self, form_key: str, source: ContextSource) -> None:
+        self.forms.context_sources.setdefault(form_key, []).append(source)
 
     # -- the one write path --------------------------------------------------------------------
     def execute(self, command: Command, *, session: Session | None = None) -> Outcome:
@@ -380,7 +383,7 @@ class Runtime(AdminCommands):
         engine = ScriptEngine(self.clock, self.calendar())
         workflow = self.workflows.load(session, instance, version, engine)
         data = workflow.get_task_from_id(UUID(row.id)).data
-        return self.forms.start_values(version, row, data), self.forms.context(version, row, data)
+        return self.forms.start_values(version, row, data), self.forms.context(session, version, row, data)
 
 
 def _assignee_refusal(session: Session, row: HumanTask, assignee: Actor) -> str | None:

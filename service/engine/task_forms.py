@@ -3,7 +3,7 @@ domains' option sources, and every submission validated before the engine sees i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,8 @@ from service.engine.outcome import TaskValidator
 from service.engine.versions import VersionSnapshot, VersionStore
 from service.errors import Invalid, NotFound
 
+ContextSource = Callable[[Session, HumanTask], list[tuple[str, Any]]]
+
 
 @dataclass(frozen=True)
 class _Checker:
@@ -39,6 +41,8 @@ class TaskForms:
         self.versions = versions
         self.validators: dict[str, list[TaskValidator]] = {}
         self.option_sources: dict[str, OptionSource] = {}
+        # What a domain adds to a form's context from outside the workflow's data, by form key.
+        self.context_sources: dict[str, list[ContextSource]] = {}
         # Every completion validates a form: resolving its choices and building its validator cost
         # more than validating, so both are kept per version and form until the choices change.
         self._checkers: dict[tuple[int, str], _Checker] = {}
@@ -95,10 +99,14 @@ class TaskForms:
         return self.schema(version, row.form_key), title
 
     def context(
-        self, version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]
+        self, session: Session, version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]
     ) -> list[tuple[str, Any]]:
-        """What the task's person decides on, from earlier steps (the form's `context`)."""
-        return context_items(version.forms.get(row.form_key, {}), data, self.option_sources)
+        """What the task's person decides on: from earlier steps (the form's `context`), then from
+        the domains' context sources for the form."""
+        items = context_items(version.forms.get(row.form_key, {}), data, self.option_sources)
+        for source in self.context_sources.get(row.form_key, []):
+            items.extend(source(session, row))
+        return items
 
     @staticmethod
     def start_values(version: VersionSnapshot, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from service.db import Database
 from service.engine.runtime import Runtime
 from service.identity.models import Department
-from service.petitions import rules
+from service.petitions import co_opinions, rules
 from service.petitions.assignment import AssignmentReport
 from service.petitions.co_handling import CoHandlingProjection, check_no_open_request
 from service.petitions.documents import NoticeSources
@@ -85,6 +85,8 @@ def install(runtime: Runtime, db: Database) -> ReferenceLists:
     runtime.add_validator("report_feedback", rules.check_report_feedback)
     runtime.add_validator("serve_reply", rules.check_serve_reply)
     runtime.add_validator("draft_reply", check_no_open_request)
+    for form_key in co_opinions.SHOWN_AT:
+        runtime.add_context_source(form_key, co_opinions.opinions_source(lists.department_names))
     runtime.add_option_source("departments", lists.departments)
     runtime.add_option_source("categories", lists.categories)
     return lists

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import Harness, routed, signed_for
+from tests.conftest import Harness, add_user, petition_body, routed, signed_for
 from tests.support import ApiClient
 from tests.web.support import WebClient
 
@@ -154,3 +154,35 @@ def test_a_return_shows_its_reason_and_the_offices_answer_where_it_is_decided(
     assert signing["信访办退单审核意见（不同意退单）"] == "食堂价格由后勤处负责"
     rerouting = _context_as(web, "assessor", api.task(approved, "routing", "assessor")["id"])
     assert (rerouting["退单部门"], rerouting["退单理由"]) == ("后勤处", "属于教务处职责范围")
+
+
+def test_the_drafter_and_the_signer_see_every_co_department_opinion(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    add_user(harness, "security_handler", "handler", "security")
+    pid = api.register(petition_body())["id"]
+    api.complete(pid, "screening", "assessor", decision="accept")
+    api.complete(pid, "routing", "assessor", department="logistics", co_departments=["academic", "security"])
+    api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
+    api.complete(pid, "co_handle", "academic_handler", co_opinion="教务处意见：课表调整属实")
+    api.complete(pid, "co_handle", "security_handler", co_opinion="保卫处意见：无安全隐患")
+    api.complete(pid, "handle", "logistics_handler", findings="主办部门已核实")
+    drafter = _context_as(web, "logistics_handler", api.task(pid, "draft_reply", "logistics_handler")["id"])
+    assert drafter["协办意见（教务处）"] == "教务处意见：课表调整属实"
+    assert drafter["协办意见（保卫处）"] == "保卫处意见：无安全隐患"
+    api.complete(
+        pid,
+        "draft_reply",
+        "logistics_handler",
+        reply_outcome="support",
+        reply_text="经核查，已责令恢复原价。",
+    )
+    signer = _context_as(web, "logistics_head", api.task(pid, "head_signoff", "logistics_head")["id"])
+    assert signer["协办意见（保卫处）"] == "保卫处意见：无安全隐患"
+
+
+def test_without_co_departments_the_draft_shows_no_co_opinion(web: WebClient, harness: Harness) -> None:
+    api = harness.api
+    pid = signed_for(api)
+    api.complete(pid, "handle", "logistics_handler", findings="价格上涨属实")
+    drafter = _context_as(web, "logistics_handler", api.task(pid, "draft_reply", "logistics_handler")["id"])
+    assert not [title for title in drafter if title.startswith("协办意见")]
