@@ -16,7 +16,6 @@ from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.db import insert_values, table_of
-from service.engine import rows
 from service.engine.calendar import Deadline, as_moment
 from service.engine.models import (
     TASK_CANCELLED,
@@ -118,8 +117,10 @@ def sync_human_tasks(
             continue
         spiff_task = workflow.get_task_from_id(UUID(task_id)) if _known(workflow, task_id) else None
         finished = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED)
-        status = TASK_COMPLETED if finished else TASK_CANCELLED
-        rows.close_task(session, closing, status=status, now=now, by=completed_by.get(task_id))
+        closing.status = TASK_COMPLETED if finished else TASK_CANCELLED
+        closing.completed_at = now
+        if task_id in completed_by:
+            closing.completed_by = completed_by[task_id]
         closed.append(closing)
         if closing.deadline_rule is not None:  # only tasks with a computed deadline have a record to close
             _close_deadlines(session, task_id, finished=finished, now=now)

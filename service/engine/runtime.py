@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from service.audit import chain
 from service.clock import Clock
 from service.db import Database
-from service.engine import projections, recusal, rows
+from service.engine import projections, recusal
 from service.engine.admin_commands import AdminCommands
 from service.engine.calendar import BusinessCalendar
 from service.engine.commands import (
@@ -354,7 +354,6 @@ class Runtime(AdminCommands):
         # The new head of the instance's audit stream rides on its one UPDATE (hence no autoflush).
         with session.no_autoflush:
             chain.append(session, outcome.events, at=outcome.now, head=outcome.instance)
-            rows.write_instance(session, outcome.instance)
         session.flush()
 
     def _run_engine(self, step: Callable[[], Any], element: str | None) -> None:
