@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,22 +90,30 @@ def _shown(condition: Mapping[str, list[Any]] | None, data: Mapping[str, Any]) -
 def resolve_options(schema: Mapping[str, Any], sources: Mapping[str, OptionSource]) -> dict[str, Any]:
     """A copy of `schema` whose `x-options` properties carry the current choices as `enum`."""
     resolved = copy.deepcopy(dict(schema))
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            source_name = node.get("x-options")
-            if isinstance(source_name, str) and source_name in sources:
-                choices = sources[source_name]()
-                node["enum"] = [value for value, _ in choices]
-                node["x-enum-labels"] = dict(choices)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(resolved)
+    for node in _objects(resolved):
+        source_name = node.get("x-options")
+        if isinstance(source_name, str) and source_name in sources:
+            choices = sources[source_name]()
+            node["enum"] = [value for value, _ in choices]
+            node["x-enum-labels"] = dict(choices)
     return resolved
+
+
+def option_names(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    """The option sources `schema` names (`x-options`), each once, in the order they appear."""
+    names = (node.get("x-options") for node in _objects(schema))
+    return tuple(dict.fromkeys(name for name in names if isinstance(name, str)))
+
+
+def _objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a schema, outermost first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _objects(item)
 
 
 def with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,24 +123,6 @@ def with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[st
         if name not in filled and isinstance(prop, dict) and "default" in prop:
             filled[name] = copy.deepcopy(prop["default"])
     return filled
-
-
-def option_names(schema: Mapping[str, Any]) -> tuple[str, ...]:
-    """The option sources `schema` names (`x-options`), in the order they appear."""
-    names: list[str] = []
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("x-options"), str) and node["x-options"] not in names:
-                names.append(node["x-options"])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(schema)
-    return tuple(names)
 
 
 def validator_for(schema: Mapping[str, Any]) -> Draft202012Validator:

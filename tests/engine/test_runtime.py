@@ -14,7 +14,7 @@ from service.engine.deployment import deploy_source
 from service.engine.models import HumanTask, ProcessInstance
 from service.errors import Conflict, Forbidden, Invalid
 from service.identity.roles import ROLES
-from tests.conftest import Harness, petition_body, routed
+from tests.conftest import Harness, draft_reply, petition_body, routed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "processes"
 ASSESSOR = Actor("assessor", frozenset({"assessor", "assessor@office"}))
@@ -161,16 +161,10 @@ def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(
 
     api = any_harness.api
     pid = routed(api)
-    if step == "serve_reply":
+    if step == "serve_reply":  # up to a signed-off reply
         api.complete(pid, "sign_for", "logistics_handler", sign_result="sign")
         api.complete(pid, "handle", "logistics_handler", findings="已核实")
-        api.complete(
-            pid,
-            "draft_reply",
-            "logistics_handler",
-            reply_outcome="support",
-            reply_text="经核查，已责令恢复原价并公示。",
-        )
+        draft_reply(api, pid)
         api.complete(pid, "head_signoff", "logistics_head", approval="approve")
     task = api.task(pid, step, user)
     issued_before = len(api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"])

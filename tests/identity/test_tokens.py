@@ -22,22 +22,25 @@ def _deactivate(harness: Harness, username: str) -> None:
         user.active = False
 
 
+def _token(session: Session, tokens: TokenService, username: str) -> str:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return tokens.issue(user).access_token
+
+
 def test_a_deactivated_account_is_refused_once_its_last_check_is_older_than_the_window(
     any_harness: Harness,
 ) -> None:
     moment = [100.0]
     tokens = TokenService("k", 3600, monotonic=lambda: moment[0])
     with any_harness.db.session() as session:
-        user = session.scalar(select(User).where(User.username == "assessor"))
-        assert user is not None
-        token = tokens.issue(user).access_token
+        token = _token(session, tokens, "assessor")
         assert tokens.resolve(token, lambda: session).username == "assessor"
     _deactivate(any_harness, "assessor")
     moment[0] += TokenService.RECHECK_SECONDS - 0.1
     with any_harness.db.session() as session:
-        assert (
-            tokens.resolve(token, lambda: session).role == "assessor"
-        )  # the burst goes on from its last check
+        # the burst goes on from its last check
+        assert tokens.resolve(token, lambda: session).role == "assessor"
     moment[0] += 0.1
     with any_harness.db.session() as session, pytest.raises(Unauthorized):
         tokens.resolve(token, lambda: session)
@@ -48,9 +51,7 @@ def test_a_deactivated_account_is_refused_once_its_last_check_is_older_than_the_
 def test_each_request_gets_its_own_copy_of_the_user(harness: Harness) -> None:
     tokens = TokenService("k", 3600)
     with harness.db.session() as session:
-        user = session.scalar(select(User).where(User.username == "logistics_handler"))
-        assert user is not None
-        token = tokens.issue(user).access_token
+        token = _token(session, tokens, "logistics_handler")
         first = tokens.resolve(token, lambda: session)
         first.role = "admin"
         assert tokens.resolve(token, lambda: session).role == "handler"
@@ -71,9 +72,7 @@ def test_a_remembered_token_still_expires_on_time(harness: Harness) -> None:
     wall = [1_000_000.0]
     tokens = TokenService("k", 60, wall=lambda: wall[0])
     with harness.db.session() as session:
-        user = session.scalar(select(User).where(User.username == "assessor"))
-        assert user is not None
-        token = tokens.issue(user).access_token
+        token = _token(session, tokens, "assessor")
         assert tokens.resolve(token, lambda: session).username == "assessor"
         wall[0] = time.time() + 61  # the signature is remembered; its age is not
         with pytest.raises(Unauthorized, match="过期"):
@@ -84,9 +83,7 @@ def test_the_account_row_is_not_read_within_the_window(harness: Harness) -> None
     tokens = TokenService("k", 3600)
     reads: list[int] = []
     with harness.db.session() as session:
-        user = session.scalar(select(User).where(User.username == "assessor"))
-        assert user is not None
-        token = tokens.issue(user).access_token
+        token = _token(session, tokens, "assessor")
 
         def reader() -> Session:
             reads.append(1)
