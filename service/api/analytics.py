@@ -14,6 +14,7 @@ from service.api.context import caller_first, current_user, require_role, servic
 from service.api.schemas import BaseSchema, LocalDateTime
 from service.api.schemas.governance import ReportSchema
 from service.audit import reads
+from service.clock import to_local
 from service.governance import access, metrics, report, snapshots
 from service.governance.export import XLSX, hot_issues_workbook, metrics_workbook
 from service.governance.hot_issues import find_hot_issues
@@ -62,7 +63,7 @@ class SnapshotRequestSchema(BaseSchema):
 
 
 def _period(query: dict[str, Any]) -> Period:
-    start = query.get("start") or services().clock.now().date()
+    start = query.get("start") or to_local(services().clock.now()).date()  # the school's own day
     return period_from(query["kind"], start, query.get("end"))
 
 

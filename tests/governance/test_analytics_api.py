@@ -122,3 +122,9 @@ def test_likely_duplicates_are_proposed_and_merging_counts_a_repeat(harness: Har
 
         totals = metrics.compute(session, since=march, until=datetime(2026, 4, 1, tzinfo=LOCAL_TZ))
     assert totals["repeat"] == 1 and totals["registered"] == 4 and date(2026, 3, 2)
+
+
+def test_without_a_start_the_period_is_the_one_of_the_schools_own_day(harness: Harness) -> None:
+    harness.clock.set(datetime(2026, 4, 1, 7, 0, tzinfo=LOCAL_TZ))  # still 31 March in UTC
+    month = harness.api.get("/api/v1/analytics/metrics?kind=month", user="leader").get_json()["period"]
+    assert (month["first_day"], month["label"]) == ("2026-04-01", "2026年4月")
