@@ -1,4 +1,5 @@
-"""Domain errors. Services raise these; api/problems.py maps them to HTTP in one place."""
+"""Domain errors. Services raise these; each carries its HTTP status, which the API's problem+json
+(api/problems.py) and the pages (web/errors.py) both answer with."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def written_description(error: Any) -> str | None:
 
 class DomainError(Exception):
     title = "请求无法完成"
+    status = 400
 
     def __init__(self, detail: str, *, errors: Mapping[str, str | list[str]] | None = None) -> None:
         super().__init__(detail)
@@ -26,24 +28,29 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     title = "未找到"
+    status = 404
 
 
 class Conflict(DomainError):
     title = "状态冲突"
+    status = 409
 
 
 class Forbidden(DomainError):
     title = "无权操作"
+    status = 403
 
 
 class Unauthorized(DomainError):
     title = "未登录或登录已过期"
+    status = 401
 
 
 class Invalid(DomainError):
     """The input does not satisfy a rule; `errors` maps field paths to messages."""
 
     title = "输入有误"
+    status = 422
 
 
 class TooManyRequests(DomainError):
@@ -51,6 +58,7 @@ class TooManyRequests(DomainError):
     `retry_after` is how many seconds until the budget is renewed (the Retry-After header)."""
 
     title = "请求过于频繁"
+    status = 429
 
     def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
         super().__init__(detail)
@@ -61,3 +69,4 @@ class ProcedureError(DomainError):
     """The diagram itself failed while running (a script error, an unknown rule): not the user's fault."""
 
     title = "流程执行失败"
+    status = 500

@@ -11,29 +11,13 @@ from werkzeug.exceptions import HTTPException
 from service.engine.specs import DeployRejected
 from service.errors import (
     PAGE_ERRORS,
-    Conflict,
     DomainError,
-    Forbidden,
-    Invalid,
-    NotFound,
-    ProcedureError,
     TooManyRequests,
     Unauthorized,
     written_description,
 )
 
 log = logging.getLogger(__name__)
-
-_STATUS: dict[type[DomainError], int] = {
-    NotFound: 404,
-    Conflict: 409,
-    Forbidden: 403,
-    Unauthorized: 401,
-    Invalid: 422,
-    TooManyRequests: 429,
-    ProcedureError: 500,
-}
-
 
 _HTTP_DETAILS = {404: "请求的地址不存在", 405: "该地址不支持此请求方法"}
 # webargs' own words for a body it cannot parse.
@@ -105,7 +89,7 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
 def install(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
-        status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+        status = error.status
         if status == 500:
             log.error("procedure error: %s", error.detail)
         return problem(status, error.title, error.detail, error.errors or None, _headers(error))

@@ -11,13 +11,8 @@ from werkzeug.wrappers import Response
 
 from service.errors import (
     PAGE_ERRORS,
-    Conflict,
     DomainError,
-    Forbidden,
-    Invalid,
-    NotFound,
     TooManyRequests,
-    Unauthorized,
     written_description,
 )
 from service.identity.roles import ROLE_LABELS
@@ -25,20 +20,6 @@ from service.web import navigation
 from service.web.context import LoginRequired, signed_in_user
 
 log = logging.getLogger(__name__)
-
-_STATUS: dict[type[DomainError], int] = {
-    NotFound: 404,
-    Conflict: 409,
-    Forbidden: 403,
-    Unauthorized: 401,
-    Invalid: 422,
-    TooManyRequests: 429,
-}
-
-
-def status_of(error: DomainError) -> int:
-    return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 500)
-
 
 # The workbench's own addresses: an error there wears the workbench's layout and title, signed in or
 # not (after too many wrong passwords on /login, say), never the public portal's.
@@ -95,7 +76,7 @@ def install(blueprint: Blueprint) -> None:
 
     @blueprint.errorhandler(DomainError)
     def _domain(error: DomainError) -> tuple[str, int, dict[str, str]]:
-        status = status_of(error)
+        status = error.status
         if status == 500:
             log.error("error on page %s: %s", request.path, error.detail)
         page, status = render_error(status, error.title, error.detail)

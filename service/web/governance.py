@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service.audit import reads
 from service.clock import to_local
 from service.config import PROJECT_ROOT
-from service.errors import DomainError, Forbidden, Invalid
+from service.errors import Conflict, DomainError, Forbidden, Invalid
 from service.governance import access, metrics
 from service.governance import service as items
 from service.governance.export import XLSX, hot_issues_workbook, items_workbook, metrics_workbook
@@ -115,7 +115,7 @@ def open_from_hot_issue() -> WerkzeugResponse:
                 (i for i in find_hot_issues(tx, period, limit=100) if i.key == form.get("key")), None
             )
             if issue is None:
-                raise DomainError("该热点问题已不在本期统计中")
+                raise Conflict("该热点问题已不在本期统计中")
             opening = items.Opening(
                 title=issue.title,
                 source="hot_issue",
