@@ -1,4 +1,5 @@
-"""A small hand-made set of petitions whose metrics are worked out by hand in test_metrics.py."""
+"""A small hand-made set of petitions whose metrics are worked out by hand in test_metrics.py, and a
+hot issue registered through the API."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import datetime
 
 from service.clock import LOCAL_TZ
 from service.governance.bulk import Clock, Dispatch, SyntheticPetition
+from tests.conftest import petition_body
+from tests.support import ApiClient
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -218,3 +221,15 @@ def march_set() -> list[SyntheticPetition]:
             clocks=[met("D2", at(3, 21)), met("D5", at(5, 5))],
         ),
     ]
+
+
+def register_hot_water(api: ApiClient, count: int = 6) -> None:
+    """`count` students write about the same hot-water outage: enough to make a hot issue."""
+    for n in range(count):
+        api.register(
+            petition_body(
+                title="西区3号楼热水供应不稳定",
+                content=f"西区3号楼热水时有时无，第{n}次。",
+                petitioner={"name": f"学生{n}", "phone": f"1380000000{n}", "kind": "student"},
+            )
+        )

@@ -11,7 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from service.engine.sweeper import TimerSweeper
-from tests.conftest import START, Harness, petition_body
+from tests.conftest import START, Harness
+from tests.governance.handmade import register_hot_water
 from tests.web.support import WebClient
 
 ASSIGNMENT = {
@@ -163,14 +164,7 @@ def _flash_after_opening_the_hot_issue(harness: Harness, user: str) -> str:
 
 
 def test_opening_an_item_says_who_assigns_the_responsibility(harness: Harness) -> None:
-    for n in range(6):
-        harness.api.register(
-            petition_body(
-                title="西区3号楼热水供应不稳定",
-                content=f"西区3号楼热水时有时无，第{n}次。",
-                petitioner={"name": f"学生{n}", "phone": f"1380000000{n}", "kind": "student"},
-            )
-        )
+    register_hot_water(harness.api)
     said = _flash_after_opening_the_hot_issue(harness, "leader")  # the leader does not assign it
     assert "由督办员·党政办公室（信访办）办理" in said and "明确包抓领导、责任部门、责任人和解决时限" in said
     assert "请在待办中" not in said

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from service.governance.bulk import insert_petitions
 from service.governance.models import GovernanceItem
-from tests.conftest import Harness, petition_body
-from tests.governance.handmade import at, march_set
+from tests.conftest import Harness
+from tests.governance.handmade import at, march_set, register_hot_water
 from tests.web.support import WebClient
 
 
@@ -53,14 +53,7 @@ def test_a_department_sees_its_own_dashboard_only(harness: Harness, web: WebClie
 
 
 def test_office_turns_a_hot_issue_into_an_item(harness: Harness, web: WebClient) -> None:
-    for n in range(6):
-        harness.api.register(
-            petition_body(
-                title="西区3号楼热水供应不稳定",
-                content=f"西区3号楼热水时有时无，第{n}次。",
-                petitioner={"name": f"学生{n}", "phone": f"1380000000{n}", "kind": "student"},
-            )
-        )
+    register_hot_water(harness.api)
     web.login("supervisor")
     page = web.text("/work/governance?kind=month&start=2026-03-01")
     key = re.search(r'name="key" value="([^"]+)"', page)
