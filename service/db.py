@@ -7,9 +7,9 @@ after-commit hooks (notifications, Celery jobs) run only when the commit succeed
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
@@ -131,9 +131,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+class _OpenPipeline(NamedTuple):
+    scope: AbstractContextManager[Any]  # psycopg's pipeline() context: leaving it syncs and ends the mode
+    pipeline: Any
+
+
 # The open psycopg pipeline of each connection a unit of work holds, by driver connection: the
 # execution hooks below find it from the cursor a statement runs on.
-_PIPELINES: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+_PIPELINES: WeakKeyDictionary[Any, _OpenPipeline] = WeakKeyDictionary()
 
 
 def _configure_pipelining(engine: Engine) -> None:
@@ -156,22 +161,44 @@ def _configure_pipelining(engine: Engine) -> None:
 
     @event.listens_for(engine, "do_execute")
     def _execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
-        pipeline = _PIPELINES.get(cursor.connection)
-        if pipeline is None:
+        open_pipeline = _PIPELINES.get(cursor.connection)
+        if open_pipeline is None:
             return None
         cursor.execute(statement, parameters)
         if not _is_plain_write(context):
-            pipeline.sync()  # its rows, and the errors of the writes queued before it
+            open_pipeline.pipeline.sync()  # its rows, and the errors of the writes queued before it
         return True
 
     @event.listens_for(engine, "do_execute_no_params")
     def _execute_no_params(cursor: Any, statement: str, context: Any) -> bool | None:
-        pipeline = _PIPELINES.get(cursor.connection)
-        if pipeline is None:
+        open_pipeline = _PIPELINES.get(cursor.connection)
+        if open_pipeline is None:
             return None
         cursor.execute(statement)
-        pipeline.sync()
+        open_pipeline.pipeline.sync()
         return True
+
+    plain_commit = engine.dialect.do_commit
+
+    def _commit(dbapi_connection: Any) -> None:
+        open_pipeline = _PIPELINES.pop(dbapi_connection.driver_connection, None)
+        if open_pipeline is None:
+            plain_commit(dbapi_connection)
+            return
+        # COMMIT is queued behind the last writes and leaving the pipeline sends them with one Sync:
+        # one round trip where psycopg's commit() (a Sync of its own) and the pipeline's exit take two.
+        # A queued write's error may already surface while COMMIT is queued: the pipeline is left
+        # all the same, and the unit of work rolls back.
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        except BaseException as error:
+            open_pipeline.scope.__exit__(type(error), error, error.__traceback__)
+            raise
+        open_pipeline.scope.__exit__(None, None, None)
+
+    # The dialect's commit, per engine; SQLAlchemy still turns a failure into its own exception.
+    setattr(engine.dialect, "do_commit", _commit)  # noqa: B010
 
 
 def _is_plain_write(context: Any) -> bool:
@@ -183,13 +210,18 @@ def _is_plain_write(context: Any) -> bool:
 
 @contextmanager
 def _pipelined(connection: Connection) -> Iterator[None]:
+    """Pipeline mode until COMMIT (which leaves it, see _commit) or until the unit of work fails."""
     driver = connection.connection.driver_connection
-    with driver.pipeline() as pipeline:  # type: ignore[union-attr]
-        _PIPELINES[driver] = pipeline
-        try:
-            yield
-        finally:
-            _PIPELINES.pop(driver, None)
+    scope = driver.pipeline()  # type: ignore[union-attr]
+    _PIPELINES[driver] = _OpenPipeline(scope, scope.__enter__())
+    try:
+        yield
+    except BaseException as error:
+        if _PIPELINES.pop(driver, None) is not None:
+            scope.__exit__(type(error), error, error.__traceback__)
+        raise
+    if _PIPELINES.pop(driver, None) is not None:  # the unit of work ended without a commit
+        scope.__exit__(None, None, None)
 
 
 class Database:

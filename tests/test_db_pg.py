@@ -4,9 +4,11 @@ command."""
 
 from __future__ import annotations
 
+import select as select_module
 from collections.abc import Iterator
 
 import pytest
+from psycopg import pq
 from sqlalchemy import column, insert, select, table, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -95,6 +97,38 @@ def test_a_queued_write_that_fails_at_commit_leaves_nothing_behind(pg_db: Databa
     with pg_db.transaction() as session:  # the connection is fit for the next unit of work
         session.execute(insert(PROBE).values(id=8, note="next"))
     assert _rows(pg_db) == [(8, "next")]
+
+
+def test_a_failed_write_whose_error_arrived_before_commit_still_rolls_back_cleanly(
+    pg_db: Database, probe: None
+) -> None:
+    """The error of a queued write can already be on the socket when COMMIT is queued (psycopg then
+    raises it there): the unit of work rolls back, and its connection goes back to the pool out of
+    pipeline mode (not broken and thrown away)."""
+    from sqlalchemy import event
+
+    checked_in: list[object] = []
+
+    def on_checkin(dbapi_connection: object, _record: object) -> None:
+        checked_in.append(dbapi_connection)
+
+    with pg_db.transaction() as session:
+        session.execute(insert(PROBE).values(id=3, note="committed"))
+    event.listen(pg_db.engine, "checkin", on_checkin)
+    try:
+        with pytest.raises(IntegrityError), pg_db.transaction() as session:
+            session.execute(insert(PROBE).values(id=4, note="rolled back"))
+            session.execute(insert(PROBE).values(id=3, note="duplicate"))
+            driver = session.connection().connection.driver_connection
+            assert driver is not None
+            readable, _, _ = select_module.select([driver.fileno()], [], [], 10)  # the error arrived
+            assert readable
+    finally:
+        event.remove(pg_db.engine, "checkin", on_checkin)
+    assert [getattr(c, "pgconn", None) and c.pgconn.pipeline_status for c in checked_in] == [  # type: ignore[attr-defined]
+        pq.PipelineStatus.OFF
+    ]
+    assert _rows(pg_db) == [(3, "committed")]
 
 
 def test_a_unit_of_work_leaves_pipeline_mode_before_its_connection_goes_back_to_the_pool(
