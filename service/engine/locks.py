@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from service.engine import recusal
-from service.engine.models import TASK_OPEN, HumanTask, ProcessInstance, Recusal
+from service.engine.models import HumanTask, ProcessInstance, Recusal
 from service.errors import NotFound
 
 _INSTANCE = (
@@ -28,23 +28,22 @@ _INSTANCE = (
 _RECUSED = exists().where(
     Recusal.matter == recusal.instance_matter(), Recusal.username == bindparam("username")
 )
-_TASK_OWNER = (
-    select(ProcessInstance, _RECUSED.label("recused"))
-    .where(
-        ProcessInstance.id
-        == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
-    )
+_SEEN = aliased(ProcessInstance)
+# The instance's revision as the statement's snapshot saw it. When a command on the instance commits
+# while this one waits for the lock, the lock returns the newer row (PostgreSQL re-reads a locked row
+# that changed) but everything else the statement read is from before: the two revisions differ.
+_SEEN_REVISION = select(_SEEN.revision).where(_SEEN.id == ProcessInstance.id).scalar_subquery()
+_TASK_WITH_LOCKED_INSTANCE = (
+    select(HumanTask, ProcessInstance, _RECUSED.label("recused"), _SEEN_REVISION.label("seen_revision"))
+    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    .where(HumanTask.id == bindparam("task_id"))
     .with_for_update(of=ProcessInstance)
     .execution_options(populate_existing=True)
 )
-_TASK_AND_OPEN_SIBLINGS = (
-    select(HumanTask)
-    .where(
-        or_(
-            HumanTask.id == bindparam("task_id"),
-            and_(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == TASK_OPEN),
-        )
-    )
+_TASK_AGAIN = (
+    select(HumanTask, _RECUSED.label("recused"))
+    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    .where(HumanTask.id == bindparam("task_id"))
     .execution_options(populate_existing=True)
 )
 
@@ -60,21 +59,18 @@ def lock_instance(session: Session, instance_id: str) -> ProcessInstance:
 class LockedTask:
     row: HumanTask
     instance: ProcessInstance
-    open_ids: set[str]  # the instance's open tasks, which the projection needs
     recused: bool  # the acting person stepped aside from this instance's matter
 
 
 def lock_task(session: Session, task_id: str, username: str) -> LockedTask:
-    """Lock the task's instance first, then read the task: what we read is what the lock protects.
-
-    The same read brings the instance's other open tasks, whose ids the projection needs."""
-    locked = session.execute(_TASK_OWNER, {"task_id": task_id, "username": username}).one_or_none()
-    if locked is None:
+    """Lock the task's instance and read the task, in one statement when no other command on the
+    instance committed meanwhile; when one did, the task is read again under the lock, so what we
+    read is what the lock protects (its status, its assignee)."""
+    parameters = {"task_id": task_id, "username": username}
+    found = session.execute(_TASK_WITH_LOCKED_INSTANCE, parameters).one_or_none()
+    if found is None:
         raise NotFound("任务不存在")
-    instance, recused = locked
-    rows = session.scalars(_TASK_AND_OPEN_SIBLINGS, {"task_id": task_id, "instance_id": instance.id}).all()
-    row = next((candidate for candidate in rows if candidate.id == task_id), None)
-    if row is None:
-        raise NotFound("任务不存在")
-    open_ids = {r.id for r in rows if r.instance_id == instance.id and r.status == TASK_OPEN}
-    return LockedTask(row, instance, open_ids, bool(recused))
+    row, instance, recused, seen_revision = found
+    if seen_revision != instance.revision:
+        row, recused = session.execute(_TASK_AGAIN, parameters).one()
+    return LockedTask(row, instance, bool(recused))

@@ -85,8 +85,8 @@ def sync_human_tasks(
     """Make the open `human_task` rows of `instance` equal the workflow's READY user tasks.
 
     New rows and their deadlines go in as plain INSERTs (the objects handed back are not attached to
-    the session: listeners read them); closing touches only the rows that close. `open_ids` saves
-    a query when the caller has just read the open rows under the instance lock."""
+    the session: listeners read them); closing touches only the rows that close. `open_ids` (the
+    open rows' ids, when the caller knows them from the workflow it loaded) saves a query."""
     if open_ids is None:
         open_ids = set(
             session.scalars(
@@ -112,7 +112,7 @@ def sync_human_tasks(
         session.execute(_INSERT_DEADLINES, [insert_values(record) for record in deadlines])
     closed = []
     for task_id in open_ids - ready.keys():
-        closing = session.get(HumanTask, task_id)  # the task just completed is already in the session
+        closing = session.get(HumanTask, task_id)  # the task just completed is in the session already
         if closing is None:
             continue
         spiff_task = workflow.get_task_from_id(UUID(task_id)) if _known(workflow, task_id) else None

@@ -177,6 +177,8 @@ class Runtime(AdminCommands):
         workflow = self.workflows.load(session, instance, version, engine)
         task = ready_task(workflow, row.id)
         before = projections.completed_ids(workflow)
+        # The open task rows are the workflow's ready user tasks (each command keeps them equal).
+        open_task_ids = {str(ready.id) for ready in projections.ready_user_tasks(workflow)}
         outcome = Outcome(command, instance, version, now)
         outcome.record(
             "task.completed",
@@ -188,7 +190,7 @@ class Runtime(AdminCommands):
         )
         task.data.update(data)
         self._run_engine(task.run, row.element_id)
-        self._advance(session, outcome, workflow, engine, before=before, open_task_ids=locked.open_ids)
+        self._advance(session, outcome, workflow, engine, before=before, open_task_ids=open_task_ids)
         return outcome
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:

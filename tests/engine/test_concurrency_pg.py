@@ -140,3 +140,38 @@ def test_two_users_complete_the_same_task_at_once(committed_pg: Services) -> Non
     assert completions == 1
     assert row.status == "completed" and row.completed_by == "assessor"
     assert len(routing) == 1 and instance.active_elements == ["routing"]
+
+
+def test_a_command_that_waited_for_the_lock_reads_the_task_as_the_winner_left_it(
+    committed_pg: Services,
+) -> None:
+    """The task and its instance are read in the statement that takes the lock; when another
+    command on the instance commits while this one waits, the task is read again under the lock:
+    a claim made meanwhile is seen (a stale read would show the task unclaimed)."""
+    from service.engine.locks import lock_task
+
+    services = committed_pg
+    api = ApiClient(create_app(services.settings, services=services).test_client(), services)
+    pid = api.register(petition_body())["id"]
+    task_id = api.task(pid, "screening", "assessor")["id"]
+    seen: dict[str, Any] = {}
+
+    def lock_and_read() -> None:
+        with services.db.transaction() as session:
+            locked = lock_task(session, task_id, "assessor2")
+            seen.update(assignee=locked.row.assignee, revision=locked.instance.revision)
+
+    with services.db.engine.connect() as winner:
+        instance_id = winner.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+        revision = winner.scalar(select(ProcessInstance.revision).where(ProcessInstance.id == instance_id))
+        winner.execute(
+            text("UPDATE process_instance SET revision = revision + 1 WHERE id = :id"), {"id": instance_id}
+        )
+        winner.execute(text("UPDATE human_task SET assignee = 'assessor' WHERE id = :id"), {"id": task_id})
+        waiting = threading.Thread(target=lock_and_read)
+        waiting.start()
+        wait_for_lock_waiter(services)
+        winner.commit()
+    waiting.join(timeout=30)
+
+    assert seen == {"assignee": "assessor", "revision": revision + 1}
