@@ -10,10 +10,12 @@ statement and its cache key costs more than a tenth of a millisecond each time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
+from service.db import Base
 from service.engine import recusal
 from service.engine.models import HumanTask, ProcessInstance, Recusal
 from service.errors import NotFound
@@ -33,19 +35,6 @@ _SEEN = aliased(ProcessInstance)
 # while this one waits for the lock, the lock returns the newer row (PostgreSQL re-reads a locked row
 # that changed) but everything else the statement read is from before: the two revisions differ.
 _SEEN_REVISION = select(_SEEN.revision).where(_SEEN.id == ProcessInstance.id).scalar_subquery()
-_TASK_WITH_LOCKED_INSTANCE = (
-    select(HumanTask, ProcessInstance, _RECUSED.label("recused"), _SEEN_REVISION.label("seen_revision"))
-    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-    .where(HumanTask.id == bindparam("task_id"))
-    .with_for_update(of=ProcessInstance)
-    .execution_options(populate_existing=True)
-)
-_TASK_AGAIN = (
-    select(HumanTask, _RECUSED.label("recused"))
-    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-    .where(HumanTask.id == bindparam("task_id"))
-    .execution_options(populate_existing=True)
-)
 
 
 def lock_instance(session: Session, instance_id: str) -> ProcessInstance:
@@ -60,17 +49,47 @@ class LockedTask:
     row: HumanTask
     instance: ProcessInstance
     recused: bool  # the acting person stepped aside from this instance's matter
+    # Rows a domain asked to have read with the lock (TaskLock.add_companion); held here so that the
+    # session, whose identity map keeps objects only weakly, still has them when a listener asks.
+    companions: tuple[Base, ...] = ()
 
 
-def lock_task(session: Session, task_id: str, username: str) -> LockedTask:
-    """Lock the task's instance and read the task, in one statement when no other command on the
-    instance committed meanwhile; when one did, the task is read again under the lock, so what we
-    read is what the lock protects (its status, its assignee)."""
-    parameters = {"task_id": task_id, "username": username}
-    found = session.execute(_TASK_WITH_LOCKED_INSTANCE, parameters).one_or_none()
-    if found is None:
-        raise NotFound("任务不存在")
-    row, instance, recused, seen_revision = found
-    if seen_revision != instance.revision:
-        row, recused = session.execute(_TASK_AGAIN, parameters).one()
-    return LockedTask(row, instance, bool(recused))
+class TaskLock:
+    """Locks a task's instance and reads the task, in one statement when no other command on the
+    instance committed meanwhile; when one did, the task is read again under the lock, so what a
+    command checks is what the lock protects (the task's status, its assignee)."""
+
+    def __init__(self) -> None:
+        self._companions: list[tuple[type[Base], ColumnElement[bool]]] = []
+        self._build()
+
+    def add_companion(self, entity: type[Base], on: ColumnElement[bool]) -> None:
+        """Read the row of `entity` joined to the instance by `on` (at most one) with the lock, into
+        the session: a listener that then asks the session for it gets it without a query of its own."""
+        self._companions.append((entity, on))
+        self._build()
+
+    def _build(self) -> None:
+        entities = [entity for entity, _ in self._companions]
+        locked = select(
+            HumanTask, ProcessInstance, _RECUSED.label("recused"), _SEEN_REVISION.label("seen_revision")
+        ).add_columns(*entities)
+        again = select(HumanTask, _RECUSED.label("recused")).add_columns(*entities)
+        self._locked = self._from_task(locked).with_for_update(of=ProcessInstance)
+        self._again = self._from_task(again)
+
+    def _from_task(self, statement: Select[Any]) -> Select[Any]:
+        statement = statement.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        for entity, on in self._companions:
+            statement = statement.outerjoin(entity, on)
+        return statement.where(HumanTask.id == bindparam("task_id")).execution_options(populate_existing=True)
+
+    def __call__(self, session: Session, task_id: str, username: str) -> LockedTask:
+        parameters = {"task_id": task_id, "username": username}
+        found = session.execute(self._locked, parameters).first()
+        if found is None:
+            raise NotFound("任务不存在")
+        row, instance, recused, seen_revision, *companions = found
+        if seen_revision != instance.revision:
+            row, recused, *companions = session.execute(self._again, parameters).one()
+        return LockedTask(row, instance, bool(recused), tuple(c for c in companions if c is not None))

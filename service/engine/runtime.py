@@ -22,12 +22,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from service.audit import chain
 from service.clock import Clock
-from service.db import Database
+from service.db import Base, Database
 from service.engine import projections, recusal
 from service.engine.admin_commands import AdminCommands
 from service.engine.calendar import BusinessCalendar
@@ -45,7 +46,7 @@ from service.engine.commands import (
     StartInstance,
 )
 from service.engine.forms import OptionSource
-from service.engine.locks import LockedTask, lock_instance, lock_task
+from service.engine.locks import LockedTask, TaskLock, lock_instance
 from service.engine.models import (
     INSTANCE_COMPLETED,
     INSTANCE_RUNNING,
@@ -94,6 +95,7 @@ class Runtime(AdminCommands):
         self.specs = self.workflows.specs
         self.listeners: list[InstanceListener] = []
         self.forms = TaskForms(self.versions)
+        self.lock_task = TaskLock()
 
     # -- extension points (domains register these at start-up) ---------------------------------
     def add_listener(self, listener: InstanceListener) -> None:
@@ -107,6 +109,9 @@ class Runtime(AdminCommands):
 
     def add_context_source(self, form_key: str, source: ContextSource) -> None:
         self.forms.context_sources.setdefault(form_key, []).append(source)
+
+    def add_companion(self, entity: type[Base], on: ColumnElement[bool]) -> None:
+        self.lock_task.add_companion(entity, on)
 
     # -- the one write path --------------------------------------------------------------------
     def execute(self, command: Command, *, session: Session | None = None) -> Outcome:
@@ -164,7 +169,7 @@ class Runtime(AdminCommands):
         return outcome
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
-        locked = lock_task(session, command.task_id, command.actor.username)
+        locked = self.lock_task(session, command.task_id, command.actor.username)
         row, instance = self._within_reach(locked, command.actor, "无权办理此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
@@ -196,7 +201,7 @@ class Runtime(AdminCommands):
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
         actor = command.actor
         row, instance = self._within_reach(
-            lock_task(session, command.task_id, actor.username), actor, "无权认领此任务"
+            self.lock_task(session, command.task_id, actor.username), actor, "无权认领此任务"
         )
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
@@ -223,7 +228,7 @@ class Runtime(AdminCommands):
 
     def _recuse(self, session: Session, command: Recuse) -> Outcome:
         row, instance = self._within_reach(
-            lock_task(session, command.task_id, command.actor.username), command.actor, "无权办理此任务"
+            self.lock_task(session, command.task_id, command.actor.username), command.actor, "无权办理此任务"
         )
         outcome = Outcome(
             command, instance, self.versions.get(session, instance.version_id), self.clock.now()
@@ -244,7 +249,7 @@ class Runtime(AdminCommands):
         """改派: the task is the named person's from now on; whoever held it no longer does. Checked
         under the lock: the task is open (409), the person is free of the matter and, when the task
         has a candidate group, one of it (422 on `assignee`). A coordinator who stepped aside: 403."""
-        locked = lock_task(session, command.task_id, command.actor.username)
+        locked = self.lock_task(session, command.task_id, command.actor.username)
         row, instance = locked.row, locked.instance
         if locked.recused:
             raise Forbidden("已申请回避，不能办理此事项")

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from service.db import Database
+from service.engine.models import ProcessInstance
 from service.engine.runtime import Runtime
 from service.identity.models import Department
 from service.petitions import co_opinions, rules
 from service.petitions.assignment import AssignmentReport
 from service.petitions.co_handling import CoHandlingProjection, check_no_open_request
 from service.petitions.documents import NoticeSources
-from service.petitions.models import Category
+from service.petitions.models import Category, Petition
 from service.petitions.projection import PetitionProjection
 from service.petitions.review import ReviewProjection, check_not_reaccepted
 from service.petitions.supervision import SupervisionProjection
@@ -71,6 +72,8 @@ class ReferenceLists:
 def install(runtime: Runtime, db: Database) -> ReferenceLists:
     lists = ReferenceLists(db)
     sources = NoticeSources(department_names=lists.department_names, calendar=runtime.calendar)
+    # The petition a task command is about is read with the instance lock, not in a query of its own.
+    runtime.add_companion(Petition, Petition.process_instance_id == ProcessInstance.id)
     runtime.add_listener(PetitionProjection(sources))
     runtime.add_listener(SupervisionProjection(sources))
     runtime.add_listener(ReviewProjection(sources))

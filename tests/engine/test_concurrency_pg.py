@@ -148,8 +148,6 @@ def test_a_command_that_waited_for_the_lock_reads_the_task_as_the_winner_left_it
     """The task and its instance are read in the statement that takes the lock; when another
     command on the instance commits while this one waits, the task is read again under the lock:
     a claim made meanwhile is seen (a stale read would show the task unclaimed)."""
-    from service.engine.locks import lock_task
-
     services = committed_pg
     api = ApiClient(create_app(services.settings, services=services).test_client(), services)
     pid = api.register(petition_body())["id"]
@@ -158,7 +156,7 @@ def test_a_command_that_waited_for_the_lock_reads_the_task_as_the_winner_left_it
 
     def lock_and_read() -> None:
         with services.db.transaction() as session:
-            locked = lock_task(session, task_id, "assessor2")
+            locked = services.runtime.lock_task(session, task_id, "assessor2")
             seen.update(assignee=locked.row.assignee, revision=locked.instance.revision)
 
     with services.db.engine.connect() as winner:

@@ -156,7 +156,8 @@ def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(
     any_harness: Harness, step: str, user: str, data: dict[str, str]
 ) -> None:
     """The audit stream's new head rides on the instance's own UPDATE; no global row is locked;
-    a notice the step issues does not make the instance be written early as well."""
+    a notice the step issues does not make the instance be written early as well. The statement
+    that locks the instance also reads the task and the petition: a plain step reads nothing else."""
     from sqlalchemy import event
 
     api = any_harness.api
@@ -183,5 +184,10 @@ def test_a_completion_writes_its_instance_once_and_never_the_global_audit_head(
     assert len([s for s in sent if s.startswith("update process_instance")]) == 1
     assert not [s for s in sent if "audit_head" in s]
     assert len([s for s in sent if s.startswith("insert into audit_event")]) == 1
+    reads = [s for s in sent if s.startswith("select")]
+    assert "from human_task join process_instance" in reads[0] and "left outer join petition" in reads[0]
+    assert not [s for s in reads if s.startswith("select petition.")]
+    if step == "sign_for":
+        assert len(reads) == 1
     issued = len(api.get(f"/api/v1/petitions/{pid}/documents", user="assessor").get_json()["items"])
     assert issued == issued_before + (step == "serve_reply")
