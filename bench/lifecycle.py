@@ -184,13 +184,17 @@ def _warmed(runner: Lifecycle) -> Lifecycle:
 
 def in_turn(runners: dict[str, Lifecycle], petitions: int) -> dict[str, list[list[float]]]:
     """One petition on each runner in turn, round after round: a drift in the machine's speed falls
-    on all of them alike, so ratios taken round by round stay meaningful on a noisy machine."""
+    on all of them alike, so ratios taken round by round stay meaningful on a noisy machine. The
+    order rotates every round: a runner that follows another (the bare engine above all) starts with
+    caches the other one filled, and no runner should always take, or always escape, that place."""
     for runner in runners.values():
         _warmed(runner)
     rounds: dict[str, list[list[float]]] = {name: [] for name in runners}
-    for _ in range(petitions):
-        for name, runner in runners.items():
-            rounds[name].append(runner.petition())
+    names = list(runners)
+    for number in range(petitions):
+        shift = number % len(names)
+        for name in names[shift:] + names[:shift]:
+            rounds[name].append(runners[name].petition())
     return rounds
 
 
