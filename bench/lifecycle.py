@@ -221,7 +221,7 @@ def bare_round_trips(petitions: int) -> list[float]:
 def main(petitions: int = 30) -> None:
     print(
         f"\n== Petition lifecycle: median time per task completion ({petitions} petitions x "
-        f"{len(STEPS)} tasks; bare, SQLite and PostgreSQL one petition each in turn)"
+        f"{len(STEPS)} tasks; bare, SQLite and PostgreSQL one petition each in turn, the order rotating)"
     )
     with ExitStack() as stack:
         runners: dict[str, Lifecycle] = {"bare": BareLifecycle()}
