@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, aliased
 
 from service.db import Base
 from service.engine import recusal
+from service.engine.commands import Actor
 from service.engine.models import HumanTask, ProcessInstance, Recusal
-from service.errors import NotFound
+from service.errors import Forbidden, NotFound
 
 _INSTANCE = (
     select(ProcessInstance)
@@ -52,6 +53,15 @@ class LockedTask:
     # Rows a domain asked to have read with the lock (TaskLock.add_companion); held here so that the
     # session, whose identity map keeps objects only weakly, still has them when a listener asks.
     companions: tuple[Base, ...] = ()
+
+    def within_reach_of(self, actor: Actor, refusal: str) -> tuple[HumanTask, ProcessInstance]:
+        """The task and its instance; 403 (`refusal`) when the task is not the actor's business, or
+        when they stepped aside from its matter."""
+        if not actor.within_reach(self.row.candidate_group, self.row.assignee):
+            raise Forbidden(refusal)
+        if self.recused:
+            raise Forbidden("已申请回避，不能办理此事项")
+        return self.row, self.instance
 
 
 class TaskLock:

@@ -46,7 +46,7 @@ from service.engine.commands import (
     StartInstance,
 )
 from service.engine.forms import OptionSource
-from service.engine.locks import LockedTask, TaskLock, lock_instance
+from service.engine.locks import TaskLock, lock_instance
 from service.engine.models import (
     INSTANCE_COMPLETED,
     INSTANCE_RUNNING,
@@ -170,7 +170,7 @@ class Runtime(AdminCommands):
 
     def _complete(self, session: Session, command: CompleteTask) -> Outcome:
         locked = self.lock_task(session, command.task_id, command.actor.username)
-        row, instance = self._within_reach(locked, command.actor, "无权办理此任务")
+        row, instance = locked.within_reach_of(command.actor, "无权办理此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if row.assignee is not None and row.assignee != command.actor.username:
@@ -200,9 +200,8 @@ class Runtime(AdminCommands):
 
     def _claim(self, session: Session, command: ClaimTask) -> Outcome:
         actor = command.actor
-        row, instance = self._within_reach(
-            self.lock_task(session, command.task_id, actor.username), actor, "无权认领此任务"
-        )
+        locked = self.lock_task(session, command.task_id, actor.username)
+        row, instance = locked.within_reach_of(actor, "无权认领此任务")
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         if command.release:
@@ -227,9 +226,8 @@ class Runtime(AdminCommands):
         return outcome
 
     def _recuse(self, session: Session, command: Recuse) -> Outcome:
-        row, instance = self._within_reach(
-            self.lock_task(session, command.task_id, command.actor.username), command.actor, "无权办理此任务"
-        )
+        locked = self.lock_task(session, command.task_id, command.actor.username)
+        row, instance = locked.within_reach_of(command.actor, "无权办理此任务")
         outcome = Outcome(
             command, instance, self.versions.get(session, instance.version_id), self.clock.now()
         )
@@ -273,15 +271,6 @@ class Runtime(AdminCommands):
         instance.revision += 1
         self._finish(session, outcome)
         return outcome
-
-    @staticmethod
-    def _within_reach(locked: LockedTask, actor: Actor, refusal: str) -> tuple[HumanTask, ProcessInstance]:
-        """403 for a task that is not the actor's business, or whose matter they stepped aside from."""
-        if not actor.within_reach(locked.row.candidate_group, locked.row.assignee):
-            raise Forbidden(refusal)
-        if locked.recused:
-            raise Forbidden("已申请回避，不能办理此事项")
-        return locked.row, locked.instance
 
     def _fire_timers(self, session: Session, command: FireTimers) -> Outcome:
         instance = lock_instance(session, command.instance_id)
