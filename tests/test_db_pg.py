@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import select as select_module
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from psycopg import pq
-from sqlalchemy import column, insert, select, table, text, update
+from sqlalchemy import column, event, insert, select, table, text, update
 from sqlalchemy.exc import IntegrityError
 
 from service.db import Database
@@ -99,35 +101,42 @@ def test_a_queued_write_that_fails_at_commit_leaves_nothing_behind(pg_db: Databa
     assert _rows(pg_db) == [(8, "next")]
 
 
+@contextmanager
+def pipeline_status_at_checkin(db: Database) -> Iterator[list[pq.PipelineStatus | None]]:
+    """The pipeline status of each connection handed back to the pool meanwhile (None for one the
+    pool threw away as broken)."""
+    statuses: list[pq.PipelineStatus | None] = []
+
+    def on_checkin(dbapi_connection: Any, _record: object) -> None:
+        statuses.append(dbapi_connection.pgconn.pipeline_status if dbapi_connection is not None else None)
+
+    event.listen(db.engine, "checkin", on_checkin)
+    try:
+        yield statuses
+    finally:
+        event.remove(db.engine, "checkin", on_checkin)
+
+
 def test_a_failed_write_whose_error_arrived_before_commit_still_rolls_back_cleanly(
     pg_db: Database, probe: None
 ) -> None:
     """The error of a queued write can already be on the socket when COMMIT is queued (psycopg then
     raises it there): the unit of work rolls back, and its connection goes back to the pool out of
     pipeline mode (not broken and thrown away)."""
-    from sqlalchemy import event
-
-    checked_in: list[object] = []
-
-    def on_checkin(dbapi_connection: object, _record: object) -> None:
-        checked_in.append(dbapi_connection)
-
     with pg_db.transaction() as session:
         session.execute(insert(PROBE).values(id=3, note="committed"))
-    event.listen(pg_db.engine, "checkin", on_checkin)
-    try:
-        with pytest.raises(IntegrityError), pg_db.transaction() as session:
-            session.execute(insert(PROBE).values(id=4, note="rolled back"))
-            session.execute(insert(PROBE).values(id=3, note="duplicate"))
-            driver = session.connection().connection.driver_connection
-            assert driver is not None
-            readable, _, _ = select_module.select([driver.fileno()], [], [], 10)  # the error arrived
-            assert readable
-    finally:
-        event.remove(pg_db.engine, "checkin", on_checkin)
-    assert [getattr(c, "pgconn", None) and c.pgconn.pipeline_status for c in checked_in] == [  # type: ignore[attr-defined]
-        pq.PipelineStatus.OFF
-    ]
+    with (
+        pipeline_status_at_checkin(pg_db) as statuses,
+        pytest.raises(IntegrityError),
+        pg_db.transaction() as session,
+    ):
+        session.execute(insert(PROBE).values(id=4, note="rolled back"))
+        session.execute(insert(PROBE).values(id=3, note="duplicate"))
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        readable, _, _ = select_module.select([driver.fileno()], [], [], 10)  # the error arrived
+        assert readable
+    assert statuses == [pq.PipelineStatus.OFF]
     assert _rows(pg_db) == [(3, "committed")]
 
 
@@ -136,21 +145,10 @@ def test_a_unit_of_work_leaves_pipeline_mode_before_its_connection_goes_back_to_
 ) -> None:
     """Another thread may take the connection as soon as it is back in the pool: it must come back
     out of pipeline mode, after the unit of work committed or rolled back."""
-    from psycopg import pq
-    from sqlalchemy import event
-
-    statuses: list[pq.PipelineStatus] = []
-
-    def on_checkin(dbapi_connection: object, _record: object) -> None:
-        statuses.append(dbapi_connection.pgconn.pipeline_status)  # type: ignore[attr-defined]
-
-    event.listen(pg_db.engine, "checkin", on_checkin)
-    try:
+    with pipeline_status_at_checkin(pg_db) as statuses:
         with pg_db.transaction() as session:
             session.execute(insert(PROBE).values(id=1, note="committed"))
         with pytest.raises(IntegrityError), pg_db.transaction() as session:
             session.execute(insert(PROBE).values(id=1, note="duplicate"))
-    finally:
-        event.remove(pg_db.engine, "checkin", on_checkin)
     assert statuses == [pq.PipelineStatus.OFF, pq.PipelineStatus.OFF]
     assert _rows(pg_db) == [(1, "committed")]

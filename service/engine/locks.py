@@ -59,6 +59,10 @@ class LockedTask:
         when they stepped aside from its matter."""
         if not actor.within_reach(self.row.candidate_group, self.row.assignee):
             raise Forbidden(refusal)
+        return self.unrecused()
+
+    def unrecused(self) -> tuple[HumanTask, ProcessInstance]:
+        """The task and its instance; 403 when the acting person stepped aside from its matter."""
         if self.recused:
             raise Forbidden("已申请回避，不能办理此事项")
         return self.row, self.instance

@@ -70,7 +70,7 @@ from service.engine.state import prune
 from service.engine.task_forms import ContextSource, TaskForms
 from service.engine.versions import VersionStore
 from service.engine.workflows import WorkflowLoader, ready_task
-from service.errors import Conflict, Forbidden, Invalid, ProcedureError
+from service.errors import Conflict, Invalid, ProcedureError
 
 __all__ = ["InstanceListener", "Outcome", "Runtime", "TaskValidator"]
 
@@ -248,9 +248,7 @@ class Runtime(AdminCommands):
         under the lock: the task is open (409), the person is free of the matter and, when the task
         has a candidate group, one of it (422 on `assignee`). A coordinator who stepped aside: 403."""
         locked = self.lock_task(session, command.task_id, command.actor.username)
-        row, instance = locked.row, locked.instance
-        if locked.recused:
-            raise Forbidden("已申请回避，不能办理此事项")
+        row, instance = locked.unrecused()
         if row.status != TASK_OPEN:
             raise Conflict("该任务已办理或已撤销")
         refusal = _assignee_refusal(session, row, command.assignee)

@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session
 
 from service.audit.models import AuditEvent
 from service.engine.models import TASK_COMPLETED, HumanTask
+from service.engine.task_forms import ContextSource
 
 CO_HANDLING_FORM = "co_handling"
 SHOWN_AT = ("draft_reply", "signoff", "major_reply_approval")  # form keys
 
 
-def opinions_source(
-    department_names: Callable[[], Mapping[str, str]],
-) -> Callable[[Session, HumanTask], list[tuple[str, Any]]]:
+def opinions_source(department_names: Callable[[], Mapping[str, str]]) -> ContextSource:
     def co_opinions(session: Session, row: HumanTask) -> list[tuple[str, Any]]:
         if row.business_key is None:
             return []
